@@ -1,0 +1,35 @@
+import type { HttpMethod } from '../manifest/types';
+
+/**
+ * One fully resolved invoke: everything needed to send it, or to generate client code
+ * for it. Built from (manifest, workflow, key, environment, variables) by the invoke core;
+ * contains file PATHS for key material, never the material itself.
+ */
+export interface ResolvedRequest {
+  method: HttpMethod;
+  /** Final URL: base URL + expanded path + query (incl. `_profile` when needed). */
+  url: string;
+  headers: Record<string, string>;
+  /** Request body as text, if any. */
+  body?: string;
+  workflow?: string;
+  environment: string;
+  /** `_profile` value added to the query, if any. */
+  profile?: string;
+  client: ClientCertificate;
+  /** Extra trusted CA file for the server certificate (manifest or environment `ca`). */
+  ca?: string;
+  insecure?: boolean;
+  tlsMaxVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+export interface ClientCertificate {
+  keyName: string;
+  /** PEM/DER certificate + private key files, or a PFX file. */
+  certificate?: string;
+  privateKey?: string;
+  pfx?: string;
+  thumbprint?: string;
+  /** Name of the environment variable that holds the passphrase (key or PFX), if any. */
+  passphraseEnv?: string;
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { VERSION } from '../core/version';
+
+/**
+ * The one registration point. Each capability lives in its own module and exposes
+ * `register(context)`; everything disposable it creates goes into context.subscriptions.
+ */
+let activationMs = -1;
+
+export function activate(context: vscode.ExtensionContext) {
+  const started = performance.now();
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('flowgear.about', () => ({
+      version: VERSION,
+      activationMs,
+      vscodeVersion: vscode.version,
+    })),
+  );
+
+  activationMs = performance.now() - started;
+  return { activationMs: () => activationMs };
+}
+
+export function deactivate() {
+  // Everything is in context.subscriptions.
+}
