@@ -1,0 +1,141 @@
+// A real VS Code workbench for tests, `npm start` and UI end-to-end tests, offline:
+// VS Code's server (from code-server) + Debian chromium driven by playwright-core.
+// See ../shared/docs/vscode-test-host.md for why each flag is here.
+//
+//   const host = await startHost({ workspace: '/abs/folder' });
+//   await host.page.screenshot({ path: 'x.png' });
+//   await host.close();
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, ROOT, install } from './install.mjs';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/**
+ * Builds the workbench URL. The payload is honoured only because the server runs with
+ * --enable-smoke-test-driver.
+ * @param {{ port: number, workspace: string, extensionDevelopmentPath: string, extensionTestsPath?: string }} o
+ */
+export function workbenchUrl({ port, workspace, extensionDevelopmentPath, extensionTestsPath }) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${resolve(p)}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
+    ...(extensionTestsPath ? [['extensionTestsPath', remote(extensionTestsPath)]] : []),
+    ['skipWelcome', 'true'],
+    ['skipReleaseNotes', 'true'],
+  ];
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(resolve(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Kills a detached child and everything in its process group. */
+function killGroup(child) {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    try { child.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+}
+
+/** Starts the server and resolves with its port once it listens. */
+function startServer({ serverMain, dir, env, onServerOutput, timeoutMs }) {
+  const home = join(dir, 'h');
+  for (const d of ['h', 'h/.config', 'h/.cache', 'h/.local/share', 't', 'u', 's', 'e']) mkdirSync(join(dir, d), { recursive: true });
+  const args = [
+    serverMain, '--host', '127.0.0.1', '--port', '0',
+    '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
+    '--disable-telemetry', '--disable-workspace-trust',
+    '--user-data-dir', join(dir, 'u'), '--server-data-dir', join(dir, 's'), '--extensions-dir', join(dir, 'e'),
+  ];
+  const child = spawn(process.execPath, args, {
+    // Own process group, so close() kills the extension host and its children too.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...env,
+      EXTENSIONS_GALLERY: '{}', // offline: no marketplace
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+      XDG_DATA_HOME: join(home, '.local/share'),
+      XDG_RUNTIME_DIR: join(dir, 't'),
+      TMPDIR: join(dir, 't'), // short: IPC socket paths over 107 chars break
+      VSCODE_AGENT_FOLDER: join(dir, 's'),
+    },
+  });
+  return new Promise((res, rej) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`VS Code server did not start within ${timeoutMs / 1000} s:\n${out.slice(-2000)}`)), timeoutMs);
+    const fail = (e) => { clearTimeout(timer); killGroup(child); rej(e); };
+    const onData = (chunk) => {
+      const s = chunk.toString();
+      onServerOutput?.(s);
+      if (out.length < 100_000) out += s;
+      const m = /Extension host agent listening on (\d+)/.exec(out);
+      if (m) { clearTimeout(timer); res({ child, port: Number(m[1]) }); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', fail);
+    child.on('exit', (code, sig) => fail(new Error(`VS Code server exited (${code ?? sig}) before listening:\n${out.slice(-2000)}`)));
+  });
+}
+
+/**
+ * Starts VS Code's server and a chromium page on the workbench.
+ * @param {object} o
+ * @param {string} o.workspace  folder to open
+ * @param {string} [o.extensionTestsPath]  a module exporting run(); the workbench exits when it settles
+ * @param {string} [o.extensionDevelopmentPath]  defaults to the repo root
+ * @param {Record<string,string>} [o.env]  extra env for the server and its extension host
+ * @param {boolean} [o.headless]  default true
+ * @param {(type: string, args: unknown[]) => void} [o.onLog]  extension host output (codeAutomationLog)
+ * @param {(code: number) => void} [o.onExit]  test run finished (codeAutomationExit)
+ * @param {(text: string) => void} [o.onServerOutput]  raw server stdout/stderr
+ * @param {boolean} [o.waitForWorkbench]  wait until the workbench DOM is shown (default true)
+ * @param {number} [o.startTimeoutMs]  default 120 s
+ */
+export async function startHost(o) {
+  const serverMain = install();
+  // Short temp dir (socket paths!), one per host, removed on close.
+  const dir = mkdtempSync('/tmp/fgh-');
+  const cleanups = [];
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    for (const c of cleanups.reverse()) {
+      try { await c(); } catch { /* best effort: keep closing the rest */ }
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
+  try {
+    const { child, port } = await startServer({ serverMain, dir, env: o.env ?? {}, onServerOutput: o.onServerOutput, timeoutMs: o.startTimeoutMs ?? 120_000 });
+    cleanups.push(() => killGroup(child));
+    const url = workbenchUrl({ port, workspace: o.workspace, extensionDevelopmentPath: o.extensionDevelopmentPath ?? ROOT, extensionTestsPath: o.extensionTestsPath });
+    // playwright launches chromium in its own process group and kills that group on close.
+    const context = await chromium.launchPersistentContext(join(dir, 'b'), {
+      executablePath: CHROMIUM,
+      headless: o.headless ?? true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
+    cleanups.push(() => context.close());
+    await context.exposeFunction('codeAutomationLog', (type, args) => o.onLog?.(type, args));
+    await context.exposeFunction('codeAutomationExit', (code) => o.onExit?.(code));
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(url);
+    if (o.waitForWorkbench ?? true) await page.waitForSelector('.monaco-workbench', { timeout: o.startTimeoutMs ?? 120_000 });
+    return { url, port, page, context, browser: context.browser(), server: child, dir, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

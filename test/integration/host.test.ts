@@ -1,0 +1,24 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+// Checks of the test host itself: the runner's environment reaches the extension host
+// (FLOWGEAR_TEST_GREP travels the same way) and the fixture workspace is a fresh copy.
+describe('integration host', () => {
+  const folder = () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+
+  it('opens a fresh copy of the fixture workspace', () => {
+    const root = folder();
+    assert.ok(root, 'a folder is open');
+    assert.doesNotMatch(root, /test[/\\]integration[/\\]workspace$/, 'never the committed fixture itself');
+    const manifest = JSON.parse(readFileSync(join(root, 'flowgear.json'), 'utf8'));
+    assert.deepEqual(manifest.environments.map((e: { name: string }) => e.name), ['Production', 'Test']);
+    assert.equal(manifest.workflows.length, 3);
+    assert.deepEqual(manifest.keys, []);
+  });
+
+  it("passes the runner's environment into the extension host", () => {
+    assert.equal(process.env.FLOWGEAR_TEST_WORKSPACE, folder());
+  });
+});
