@@ -27,6 +27,8 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's UMD entry loads its parts with dynamic require(); its ESM build bundles.
+  mainFields: ['module', 'main'],
   // node-forge and undici are pure JS: bundled. Only `vscode` stays external.
 };
 

@@ -53,6 +53,8 @@ export interface Key {
   /** SHA-1 thumbprint as the Flowgear console shows it (uppercase hex, no separators). */
   thumbprint?: string;
   permittedWorkflows: string[];
+  /** Name of the environment variable holding the key/PFX passphrase (CLI); never the secret itself. */
+  passphraseEnv?: string;
 }
 
 export interface Manifest {

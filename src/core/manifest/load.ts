@@ -1,0 +1,109 @@
+/**
+ * Loads `flowgear.json` into the typed model. Never throws on bad input: syntax, schema
+ * and cross-reference mistakes come back as Problems with 0-based line/character ranges.
+ * `ok: false` only when the file cannot describe a site at all (bad JSON, no object, no
+ * `site`); invalid entries are otherwise dropped or kept with an error, so views still work.
+ */
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { messageOf } from '../errors';
+import { readEnvironments, readKeys, readWorkflows } from './entries';
+import { Reader } from './reader';
+import { checkReferences } from './references';
+import type { Environment, LoadResult, Manifest, Problem } from './types';
+
+export const MANIFEST_FILE = 'flowgear.json';
+
+const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys'] as const;
+
+export function parseManifest(text: string, file: string): LoadResult {
+  const abs = resolve(file);
+  const root = dirname(abs);
+  const r = new Reader(text, root);
+  const errors: ParseError[] = [];
+  let tree: Node | undefined;
+  try {
+    tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+  } catch (e) {
+    // jsonc-parser is tolerant; this guards the "never throws" promise regardless.
+    r.add(r.rangeAt(0, 0), 'error', 'json-syntax', `flowgear.json could not be parsed: ${messageOf(e)}`);
+    return { ok: false, problems: r.problems };
+  }
+  for (const e of errors) {
+    r.add(r.rangeAt(e.offset, Math.max(1, e.length)), 'error', 'json-syntax', `Invalid JSON: ${describeParseError(e)}.`);
+  }
+  if (errors.length > 0) return { ok: false, problems: r.problems };
+  if (!tree || tree.type !== 'object') {
+    r.add(tree ?? r.rangeAt(0, 0), 'error', 'schema', 'flowgear.json must contain one JSON object with at least "site".');
+    return { ok: false, problems: r.problems };
+  }
+  r.unknownProps(tree, TOP_LEVEL, 'flowgear.json');
+  const site = r.url(tree, 'site', 'flowgear.json', true);
+  const ca = r.path(tree, 'ca', 'flowgear.json');
+  const environments = readEnvironments(r, tree);
+  const workflows = readWorkflows(r, tree);
+  const keys = readKeys(r, tree);
+  if (site === undefined) return { ok: false, problems: r.problems };
+  const manifest: Manifest = { file: abs, root, site, ...(ca ? { ca } : {}), environments, workflows, keys };
+  checkReferences(r, manifest);
+  return { ok: true, manifest, problems: sortProblems(r.problems) };
+}
+
+function describeParseError(e: ParseError): string {
+  const names: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected (trailing comma?)',
+    ValueExpected: 'value expected (trailing comma?)',
+    ColonExpected: "':' expected",
+    CommaExpected: "',' expected",
+    CloseBraceExpected: "'}' expected",
+    CloseBracketExpected: "']' expected",
+    EndOfFileExpected: 'end of file expected',
+    InvalidCommentToken: 'invalid comment',
+    UnexpectedEndOfComment: 'unterminated comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in string',
+  };
+  const code = printParseErrorCode(e.error);
+  return names[code] ?? code;
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** Reads and parses a manifest file; an unreadable file is a problem, not an exception. */
+export async function loadManifest(file: string): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${messageOf(e)})`;
+    const zero = { line: 0, character: 0 };
+    return { ok: false, problems: [{ message: `${file} ${reason}.`, severity: 'error', code: 'manifest-unreadable', range: { start: zero, end: zero } }] };
+  }
+  return parseManifest(text.replace(/^\uFEFF/, ''), file);
+}
+
+/** `dir/flowgear.json` when it exists. */
+export function findManifest(dir: string): string | undefined {
+  const file = join(dir, MANIFEST_FILE);
+  try {
+    return existsSync(file) && statSync(file).isFile() ? resolve(file) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The named environment (case-insensitive, like Flowgear's `_profile`); no name → Production. */
+export function environmentByName(m: Manifest, name?: string): Environment | undefined {
+  if (name === undefined) return m.environments.find((e) => e.production);
+  const lower = name.toLowerCase();
+  return m.environments.find((e) => e.name.toLowerCase() === lower);
+}
