@@ -1,0 +1,112 @@
+/**
+ * Edits to flowgear.json that keep the rest of the file as the team wrote it: comments,
+ * order and indentation survive because only the touched value is rewritten
+ * (jsonc-parser modify/applyEdits, never a re-serialisation of the whole file).
+ */
+import { applyEdits, modify, parseTree, type FormattingOptions, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+import { UserError } from '../errors';
+
+/** A key as written in the file (paths as the user wants them stored, usually relative). */
+export interface KeyEntry {
+  name: string;
+  enabled?: boolean;
+  environment?: string;
+  certificate?: string;
+  privateKey?: string;
+  pfx?: string;
+  thumbprint?: string;
+  permittedWorkflows: string[];
+}
+
+/** Follows the file's own indentation and line endings. */
+export function formattingOf(text: string): FormattingOptions {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = /^([ \t]+)\S/m.exec(text)?.[1];
+  if (indent?.startsWith('\t')) return { insertSpaces: false, tabSize: 1, eol };
+  return { insertSpaces: true, tabSize: indent ? indent.length : 2, eol };
+}
+
+function apply(text: string, path: JSONPath, value: unknown, isArrayInsertion = false): string {
+  const edits = modify(text, path, value, { formattingOptions: formattingOf(text), isArrayInsertion });
+  return applyEdits(text, edits);
+}
+
+function tree(text: string): Node {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true });
+  // Editing around a syntax error could land the change in the wrong place.
+  if (errors.length > 0) throw new UserError('flowgear.json has JSON syntax errors (see Problems); fix them before editing keys.', 'manifest-invalid');
+  if (!root || root.type !== 'object') throw new UserError('flowgear.json is not a JSON object; fix it before editing keys.', 'manifest-invalid');
+  return root;
+}
+
+function arrayItems(root: Node, name: string): Node[] {
+  const prop = root.children?.find((p) => p.children?.[0]?.value === name)?.children?.[1];
+  return prop?.type === 'array' ? (prop.children ?? []) : [];
+}
+
+function nameOf(item: Node): unknown {
+  return item.children?.find((p) => p.children?.[0]?.value === 'name')?.children?.[1]?.value;
+}
+
+function keyIndex(text: string, keyName: string): number {
+  const i = arrayItems(tree(text), 'keys').findIndex((k) => nameOf(k) === keyName);
+  if (i < 0) throw new UserError(`There is no key named '${keyName}' in flowgear.json.`, 'key-not-found');
+  return i;
+}
+
+export function setKeyEnabled(text: string, keyName: string, enabled: boolean): string {
+  return apply(text, ['keys', keyIndex(text, keyName), 'enabled'], enabled);
+}
+
+/** undefined → Production (the property is removed). */
+export function setKeyEnvironment(text: string, keyName: string, env: string | undefined): string {
+  return apply(text, ['keys', keyIndex(text, keyName), 'environment'], env);
+}
+
+export function setPermittedWorkflows(text: string, keyName: string, names: string[]): string {
+  return apply(text, ['keys', keyIndex(text, keyName), 'permittedWorkflows'], names);
+}
+
+export function setKeyThumbprint(text: string, keyName: string, thumbprint: string): string {
+  return apply(text, ['keys', keyIndex(text, keyName), 'thumbprint'], thumbprint);
+}
+
+export function removeKey(text: string, keyName: string): string {
+  return apply(text, ['keys', keyIndex(text, keyName)], undefined);
+}
+
+export function addKey(text: string, key: KeyEntry): string {
+  const root = tree(text);
+  const lower = key.name.toLowerCase();
+  if (arrayItems(root, 'keys').some((k) => String(nameOf(k)).toLowerCase() === lower)) {
+    throw new UserError(`A key named '${key.name}' already exists in flowgear.json.`, 'duplicate-key');
+  }
+  // Drop undefined fields so the file gets only what was chosen, in console order.
+  const entry = Object.fromEntries(Object.entries(key).filter(([, v]) => v !== undefined));
+  const hasKeys = root.children?.some((p) => p.children?.[0]?.value === 'keys' && p.children?.[1]?.type === 'array');
+  return hasKeys ? apply(text, ['keys', -1], entry, true) : apply(text, ['keys'], [entry]);
+}
+
+/** Declares an environment (quick fix for "environment not declared"). */
+export function addEnvironment(text: string, name: string): string {
+  const root = tree(text);
+  const hasEnvs = root.children?.some((p) => p.children?.[0]?.value === 'environments' && p.children?.[1]?.type === 'array');
+  return hasEnvs ? apply(text, ['environments', -1], { name }, true) : apply(text, ['environments'], [{ name: 'Production', production: true }, { name }]);
+}
+
+/** A starter manifest for "Create flowgear.json" (the schema comes from the extension's jsonValidation). */
+export function newManifestText(site: string): string {
+  return (
+    JSON.stringify(
+      {
+        site,
+        environments: [{ name: 'Production', production: true }, { name: 'Test' }],
+        workflows: [],
+        keys: [],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
