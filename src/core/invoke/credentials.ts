@@ -1,0 +1,90 @@
+import { X509Certificate, createPrivateKey, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as tls from 'node:tls';
+import { UserError, messageOf } from '../errors';
+import type { ClientCertificate } from './types';
+
+/** TLS material for one key, read from disk (never logged, never kept beyond the Agent). */
+export interface ClientTlsMaterial {
+  cert?: string;
+  key?: string;
+  pfx?: Buffer;
+  passphrase?: string;
+  /** Certificate facts for the response view and 404 explanations. */
+  notAfter?: Date;
+  thumbprint?: string;
+}
+
+function read(path: string, what: string, keyName: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`key '${keyName}': ${what} ${path} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? messageOf(e)})`}`, 'key-file');
+  }
+}
+
+/** PEM text of a PEM or DER certificate file. */
+function certificatePem(buf: Buffer, path: string, keyName: string): { pem: string; x509: X509Certificate } {
+  try {
+    const x509 = new X509Certificate(buf);
+    const text = buf.toString('latin1');
+    // Keep a PEM file as-is (it may carry a chain); DER becomes PEM.
+    return { pem: text.includes('-----BEGIN CERTIFICATE-----') ? text : x509.toString(), x509 };
+  } catch {
+    throw new UserError(`key '${keyName}': ${path} is not a PEM or DER certificate`, 'bad-certificate');
+  }
+}
+
+export function sha1Thumbprint(x509: X509Certificate): string {
+  return createHash('sha1').update(x509.raw).digest('hex').toUpperCase();
+}
+
+/** Reads and checks the key's files; a wrong or missing passphrase is a UserError here, not a TLS mystery later. */
+export function loadClientMaterial(c: ClientCertificate, passphrase: string | undefined): ClientTlsMaterial {
+  if (c.pfx) {
+    const pfx = read(c.pfx, 'PFX', c.keyName);
+    try {
+      tls.createSecureContext({ pfx, passphrase });
+    } catch (e) {
+      const msg = messageOf(e);
+      if (/mac verify|bad decrypt|password/i.test(msg)) {
+        throw new UserError(
+          passphrase === undefined
+            ? `key '${c.keyName}': the PFX ${c.pfx} needs a passphrase${c.passphraseEnv ? '' : ' (CLI: --passphrase-env VAR)'}`
+            : `key '${c.keyName}': wrong passphrase for ${c.pfx}`,
+          passphrase === undefined ? 'passphrase-required' : 'bad-passphrase',
+        );
+      }
+      if (/unsupported/i.test(msg)) {
+        throw new UserError(
+          `key '${c.keyName}': ${c.pfx} uses a legacy encryption (RC2-40) that OpenSSL 3 no longer reads. Re-export it: openssl pkcs12 -legacy -in old.pfx -nodes -out tmp.pem && openssl pkcs12 -export -in tmp.pem -out new.pfx`,
+          'pfx-legacy',
+        );
+      }
+      throw new UserError(`key '${c.keyName}': ${c.pfx} is not a readable PFX (${msg})`, 'bad-pfx');
+    }
+    return { pfx, passphrase };
+  }
+  if (!c.certificate || !c.privateKey) {
+    throw new UserError(`key '${c.keyName}' has no certificate and private key (or pfx) in flowgear.json`, 'no-client-certificate');
+  }
+  const { pem, x509 } = certificatePem(read(c.certificate, 'certificate', c.keyName), c.certificate, c.keyName);
+  const keyText = read(c.privateKey, 'private key', c.keyName).toString('latin1');
+  let keyObject;
+  try {
+    keyObject = createPrivateKey({ key: keyText, passphrase: passphrase ?? '' });
+  } catch (e) {
+    const msg = messageOf(e);
+    const encrypted = /ENCRYPTED/.test(keyText);
+    if (encrypted && passphrase === undefined) {
+      throw new UserError(`key '${c.keyName}': ${c.privateKey} is encrypted and needs a passphrase (CLI: --passphrase-env VAR)`, 'passphrase-required');
+    }
+    if (encrypted) throw new UserError(`key '${c.keyName}': wrong passphrase for ${c.privateKey}`, 'bad-passphrase');
+    throw new UserError(`key '${c.keyName}': ${c.privateKey} is not a readable private key (${msg})`, 'bad-private-key');
+  }
+  if (!x509.checkPrivateKey(keyObject)) {
+    throw new UserError(`key '${c.keyName}': the private key ${c.privateKey} does not belong to the certificate ${c.certificate}`, 'key-mismatch');
+  }
+  return { cert: pem, key: keyText, passphrase, notAfter: new Date(x509.validTo), thumbprint: sha1Thumbprint(x509) };
+}

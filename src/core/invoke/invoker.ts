@@ -1,0 +1,193 @@
+import { constants } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import * as tls from 'node:tls';
+import { Agent, buildConnector } from 'undici';
+import { UserError } from '../errors';
+import { loadClientMaterial } from './credentials';
+import { cancelledError, toUserError, type Phase } from './netErrors';
+import type { InvokeResult, InvokeTimeouts } from './result';
+import { socketTimes, traceNextRequest, type RequestTrace } from './trace';
+import type { ResolvedRequest } from './types';
+
+export const DEFAULT_TIMEOUTS: Required<Omit<InvokeTimeouts, 'total'>> = { connect: 10_000, headers: 30_000, body: 30_000 };
+export const DEFAULT_BODY_CAP = 1024 * 1024;
+
+export interface InvokeOptions {
+  signal?: AbortSignal;
+  timeouts?: InvokeTimeouts;
+  /** Bytes of the body decoded for display; the full body stays in bodyBytes. */
+  bodyCap?: number;
+  /** Passphrase of the key's private key or PFX (SecretStorage in the editor, env var in the CLI). */
+  passphrase?: string;
+}
+
+interface AgentEntry {
+  keyName: string;
+  agent: Agent;
+}
+
+/**
+ * Sends ResolvedRequests over mTLS. One undici Agent per (key, origin, TLS settings), kept
+ * alive across invokes; session tickets are off so a server that asks for the certificate
+ * by TLS 1.2 renegotiation gets it (see docs on the renegotiation trap).
+ */
+export class Invoker {
+  private readonly agents = new Map<string, AgentEntry>();
+
+  private agentFor(req: ResolvedRequest, o: InvokeOptions): Agent {
+    const origin = new URL(req.url).origin;
+    const connectTimeout = o.timeouts?.connect ?? DEFAULT_TIMEOUTS.connect;
+    const id = JSON.stringify([req.client.keyName, req.client.certificate, req.client.privateKey, req.client.pfx, origin, req.ca, !!req.insecure, req.tlsMaxVersion, connectTimeout]);
+    const hit = this.agents.get(id);
+    if (hit) return hit.agent;
+
+    const material = loadClientMaterial(req.client, o.passphrase);
+    let extraCa: string | undefined;
+    if (req.ca) {
+      try {
+        extraCa = readFileSync(req.ca, 'utf8');
+      } catch {
+        throw new UserError(`the "ca" file ${req.ca} in flowgear.json cannot be read`, 'ca-file');
+      }
+    }
+    const connector = buildConnector({
+      cert: material.cert,
+      key: material.key,
+      pfx: material.pfx,
+      passphrase: material.passphrase,
+      ca: extraCa ? [...tls.rootCertificates, extraCa] : undefined,
+      rejectUnauthorized: !req.insecure,
+      // Tickets would let the client resume during a renegotiation and skip the certificate.
+      secureOptions: constants.SSL_OP_NO_TICKET,
+      maxVersion: req.tlsMaxVersion,
+      maxCachedSessions: 0,
+      timeout: connectTimeout,
+    });
+    const agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connect: (opts, cb) => {
+        const started = performance.now();
+        const socket = connector(opts, cb) as unknown as Socket | undefined;
+        if (socket) socketTimes.track(socket, started);
+      },
+    });
+    this.agents.set(id, { keyName: req.client.keyName, agent });
+    return agent;
+  }
+
+  async invoke(req: ResolvedRequest, o: InvokeOptions = {}): Promise<InvokeResult> {
+    const started = performance.now();
+    const bodyCap = o.bodyCap ?? DEFAULT_BODY_CAP;
+    const headersTimeout = o.timeouts?.headers ?? DEFAULT_TIMEOUTS.headers;
+    const bodyTimeout = o.timeouts?.body ?? DEFAULT_TIMEOUTS.body;
+    if (o.signal?.aborted) throw cancelledError();
+    const deadline = o.timeouts?.total ? AbortSignal.timeout(o.timeouts.total) : undefined;
+    const signals = [o.signal, deadline].filter((s): s is AbortSignal => !!s);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+
+    let phase: Phase = 'connect';
+    const trace: RequestTrace = { start: started };
+    try {
+      const agent = this.agentFor(req, o);
+      const res = await traceNextRequest(trace, () =>
+        agent.request({
+          origin: new URL(req.url).origin,
+          path: new URL(req.url).pathname + new URL(req.url).search,
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+          signal,
+          headersTimeout,
+          bodyTimeout,
+        }),
+      );
+      trace.headersAt = performance.now();
+      phase = 'body';
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        chunks.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
+      const end = performance.now();
+      // Let undici mark the connection idle before the caller can send again, or the next
+      // invoke would open a second connection instead of reusing this one.
+      await new Promise((r) => setImmediate(r));
+      const bodyBytes = Buffer.concat(chunks, size);
+      const conn = trace.socket ? socketTimes.claim(trace.socket) : undefined;
+      const tlsSocket = trace.socket as tls.TLSSocket | undefined;
+      const sentAt = trace.sentAt ?? conn?.secureAt ?? started;
+      return {
+        request: req,
+        url: req.url,
+        status: res.statusCode,
+        statusText: (res as unknown as { statusText?: string }).statusText ?? '',
+        headers: flattenHeaders(res.headers),
+        body: bodyBytes.subarray(0, bodyCap).toString('utf8'),
+        bodyTruncated: size > bodyCap,
+        bodyBytes,
+        timings: {
+          dns: conn && !conn.reused ? conn.dns : 0,
+          tcp: conn && !conn.reused ? conn.tcp : 0,
+          tls: conn && !conn.reused ? conn.tls : 0,
+          ttfb: round(trace.headersAt - sentAt),
+          download: round(end - trace.headersAt),
+          total: round(end - started),
+          reusedConnection: conn?.reused ?? false,
+        },
+        sizes: { requestBody: req.body ? Buffer.byteLength(req.body) : 0, responseBody: size },
+        protocol: tlsSocket?.getProtocol?.() ?? undefined,
+        cipher: tlsSocket?.getCipher?.()?.name,
+        clientCertificateConfigured: true,
+        clientCertificateSent: undefined,
+      };
+    } catch (e) {
+      if (o.signal?.aborted) throw cancelledError();
+      if (deadline?.aborted) {
+        throw new UserError(`${new URL(req.url).host} did not complete the invoke within ${o.timeouts?.total} ms`, 'timeout');
+      }
+      if (phase === 'connect' && trace.sentAt !== undefined) phase = 'headers';
+      throw toUserError(e, {
+        url: req.url,
+        keyName: req.client.keyName,
+        phase,
+        timeoutMs: phase === 'connect' ? o.timeouts?.connect ?? DEFAULT_TIMEOUTS.connect : phase === 'headers' ? headersTimeout : bodyTimeout,
+        tlsMaxVersion: req.tlsMaxVersion,
+      });
+    }
+  }
+
+  /** Closes the Agents of a key (its files changed, or its passphrase did). */
+  async forget(keyName: string): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const [id, e] of this.agents) {
+      if (e.keyName === keyName) {
+        this.agents.delete(id);
+        closing.push(e.agent.close().catch(() => undefined));
+      }
+    }
+    await Promise.all(closing);
+  }
+
+  /** Number of live Agents (tests, and the response view's "connection reused" note). */
+  get agentCount(): number {
+    return this.agents.size;
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.agents.values()];
+    this.agents.clear();
+    await Promise.all(all.map((e) => e.agent.destroy().catch(() => undefined)));
+  }
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function round(ms: number): number {
+  return Math.max(0, Math.round(ms * 100) / 100);
+}

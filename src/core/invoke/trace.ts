@@ -1,0 +1,86 @@
+import * as diagnostics from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+
+/**
+ * Honest timings from two sources: our own connector timestamps each socket's
+ * lookup/connect/secureConnect events, and undici's diagnostics channels tell which socket
+ * carried which request and when its headers were written. undici creates its Request
+ * synchronously inside agent.request(), which is how a request is tied to its invoke.
+ */
+
+export interface RequestTrace {
+  start: number;
+  socket?: Socket;
+  sentAt?: number;
+  headersAt?: number;
+}
+
+interface SocketTimes {
+  start: number;
+  lookupAt?: number;
+  connectAt?: number;
+  secureAt?: number;
+  used: boolean;
+}
+
+const sockets = new WeakMap<Socket, SocketTimes>();
+const traces = new WeakMap<object, RequestTrace>();
+let capturing: RequestTrace | undefined;
+let subscribed = false;
+
+function subscribe() {
+  if (subscribed) return;
+  subscribed = true;
+  diagnostics.subscribe('undici:request:create', (m) => {
+    const { request } = m as { request: object };
+    if (capturing) {
+      traces.set(request, capturing);
+      capturing = undefined;
+    }
+  });
+  diagnostics.subscribe('undici:client:sendHeaders', (m) => {
+    const { request, socket } = m as { request: object; socket: Socket };
+    const t = traces.get(request);
+    if (t) {
+      t.socket = socket;
+      t.sentAt = performance.now();
+    }
+  });
+}
+
+/** Runs `send` (which must create the undici request synchronously) with `trace` attached to it. */
+export function traceNextRequest<T>(trace: RequestTrace, send: () => Promise<T>): Promise<T> {
+  subscribe();
+  capturing = trace;
+  try {
+    return send();
+  } finally {
+    capturing = undefined;
+  }
+}
+
+export const socketTimes = {
+  track(socket: Socket, start: number) {
+    const t: SocketTimes = { start, used: false };
+    sockets.set(socket, t);
+    socket.once('lookup', () => (t.lookupAt = performance.now()));
+    socket.once('connect', () => (t.connectAt = performance.now()));
+    socket.once('secureConnect', () => (t.secureAt = performance.now()));
+  },
+  /** Connection phases of a socket; `reused` for every request after its first. */
+  claim(socket: Socket): { dns: number; tcp: number; tls: number; reused: boolean; secureAt?: number } | undefined {
+    const t = sockets.get(socket);
+    if (!t) return undefined;
+    const reused = t.used;
+    t.used = true;
+    const r = (x: number) => Math.max(0, Math.round(x * 100) / 100);
+    const afterDns = t.lookupAt ?? t.start;
+    return {
+      dns: r(afterDns - t.start),
+      tcp: r((t.connectAt ?? afterDns) - afterDns),
+      tls: r((t.secureAt ?? t.connectAt ?? afterDns) - (t.connectAt ?? afterDns)),
+      reused,
+      secureAt: t.secureAt,
+    };
+  },
+};
