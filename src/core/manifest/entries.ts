@@ -177,7 +177,8 @@ export function readKeys(r: Reader, tree: Node): Key[] {
     }
     if (pfx && (certificate || privateKey)) {
       r.add(r.prop(node, 'pfx')!, 'error', 'key-material', `${what}: use either 'pfx' or 'certificate' + 'privateKey', not both.`);
-    } else if (!pfx && !(certificate && privateKey)) {
+    } else if (!pfx && !(certificate && privateKey) && (certificate || privateKey || !thumbprint)) {
+      // A thumbprint alone is a key known to Flowgear whose files live elsewhere (views, emulator).
       const missing = certificate ? "'privateKey'" : privateKey ? "'certificate'" : "'certificate' + 'privateKey' (or 'pfx')";
       r.add(r.startOf(node), 'error', 'key-material', `${what} needs ${missing}: the client certificate and its private key.`);
     }

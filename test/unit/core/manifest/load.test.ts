@@ -140,7 +140,9 @@ describe('manifest loader', () => {
     assert.deepEqual(r.problems.map((p) => [p.code, p.severity]), [['no-permitted-workflows', 'warning']]);
   });
 
-  it('key material: pfx or certificate + privateKey, not both', () => {
+  it('key material: pfx or certificate + privateKey, not both; a thumbprint alone is allowed', () => {
+    assert.ok(codes(parseManifest(withKey(`{ "name": "k", "permittedWorkflows": ["W"] }`), FILE)).includes('key-material'));
+    assert.deepEqual(codes(parseManifest(withKey(`{ "name": "k", "thumbprint": "${'A'.repeat(40)}", "permittedWorkflows": ["W"] }`), FILE)), []);
     assert.ok(codes(parseManifest(withKey(`{ "name": "k", "certificate": "a.crt", "permittedWorkflows": ["W"] }`), FILE)).includes('key-material'));
     assert.ok(codes(parseManifest(withKey(`{ "name": "k", "pfx": "a.pfx", "certificate": "a.crt", "permittedWorkflows": ["W"] }`), FILE)).includes('key-material'));
   });
