@@ -33,22 +33,27 @@ export function workbenchUrl({ port, workspace, extensionDevelopmentPath, extens
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(resolve(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-/** Kills a detached child and everything in its process group. */
+/** Kills a detached child and everything in its process group; resolves once it exited. */
 function killGroup(child) {
-  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise((res) => {
+    child.once('exit', res);
+    setTimeout(res, 5_000).unref();
+  });
   try {
     process.kill(-child.pid, 'SIGKILL');
   } catch {
     try { child.kill('SIGKILL'); } catch { /* already gone */ }
   }
+  return exited;
 }
 
-/** Starts the server and resolves with its port once it listens. */
-function startServer({ serverMain, dir, env, onServerOutput, timeoutMs }) {
+/** Spawns server-main.js and resolves with the child and its port once it listens. */
+function spawnServer({ serverMain, dir, port, env, onServerOutput, timeoutMs }) {
   const home = join(dir, 'h');
   for (const d of ['h', 'h/.config', 'h/.cache', 'h/.local/share', 't', 'u', 's', 'e']) mkdirSync(join(dir, d), { recursive: true });
   const args = [
-    serverMain, '--host', '127.0.0.1', '--port', '0',
+    serverMain, '--host', '127.0.0.1', '--port', String(port ?? 0),
     '--without-connection-token', '--accept-server-license-terms', '--enable-smoke-test-driver',
     '--disable-telemetry', '--disable-workspace-trust',
     '--user-data-dir', join(dir, 'u'), '--server-data-dir', join(dir, 's'), '--extensions-dir', join(dir, 'e'),
@@ -89,6 +94,37 @@ function startServer({ serverMain, dir, env, onServerOutput, timeoutMs }) {
 }
 
 /**
+ * Starts only VS Code's server (no browser), e.g. for `npm start` where the user opens the URL.
+ * @param {{ port?: number, env?: Record<string,string>, onServerOutput?: (text: string) => void, startTimeoutMs?: number }} [o]
+ * @returns {Promise<{ port: number, server: import('node:child_process').ChildProcess, dir: string,
+ *   url: (workspace: string, extensionTestsPath?: string) => string, close: () => Promise<void> }>}
+ */
+export async function startServer(o = {}) {
+  const serverMain = install();
+  // Short temp dir (socket paths!), one per server, removed on close.
+  const dir = mkdtempSync('/tmp/fgh-');
+  try {
+    const { child, port } = await spawnServer({ serverMain, dir, port: o.port, env: o.env ?? {}, onServerOutput: o.onServerOutput, timeoutMs: o.startTimeoutMs ?? 120_000 });
+    let closed = false;
+    return {
+      port,
+      server: child,
+      dir,
+      url: (workspace, extensionTestsPath) => workbenchUrl({ port, workspace, extensionDevelopmentPath: ROOT, extensionTestsPath }),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await killGroup(child);
+        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      },
+    };
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    throw e;
+  }
+}
+
+/**
  * Starts VS Code's server and a chromium page on the workbench.
  * @param {object} o
  * @param {string} o.workspace  folder to open
@@ -103,10 +139,8 @@ function startServer({ serverMain, dir, env, onServerOutput, timeoutMs }) {
  * @param {number} [o.startTimeoutMs]  default 120 s
  */
 export async function startHost(o) {
-  const serverMain = install();
-  // Short temp dir (socket paths!), one per host, removed on close.
-  const dir = mkdtempSync('/tmp/fgh-');
-  const cleanups = [];
+  const server = await startServer({ env: o.env, onServerOutput: o.onServerOutput, startTimeoutMs: o.startTimeoutMs });
+  const cleanups = [() => server.close()];
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -114,14 +148,12 @@ export async function startHost(o) {
     for (const c of cleanups.reverse()) {
       try { await c(); } catch { /* best effort: keep closing the rest */ }
     }
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
-    const { child, port } = await startServer({ serverMain, dir, env: o.env ?? {}, onServerOutput: o.onServerOutput, timeoutMs: o.startTimeoutMs ?? 120_000 });
-    cleanups.push(() => killGroup(child));
+    const { port } = server;
     const url = workbenchUrl({ port, workspace: o.workspace, extensionDevelopmentPath: o.extensionDevelopmentPath ?? ROOT, extensionTestsPath: o.extensionTestsPath });
     // playwright launches chromium in its own process group and kills that group on close.
-    const context = await chromium.launchPersistentContext(join(dir, 'b'), {
+    const context = await chromium.launchPersistentContext(join(server.dir, 'b'), {
       executablePath: CHROMIUM,
       headless: o.headless ?? true,
       args: CHROMIUM_ARGS,
@@ -133,7 +165,7 @@ export async function startHost(o) {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url);
     if (o.waitForWorkbench ?? true) await page.waitForSelector('.monaco-workbench', { timeout: o.startTimeoutMs ?? 120_000 });
-    return { url, port, page, context, browser: context.browser(), server: child, dir, close };
+    return { url, port, page, context, browser: context.browser(), server: server.server, dir: server.dir, close };
   } catch (e) {
     await close();
     throw e;
