@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { UserError } from '../core/errors';
+import { loadManifest, MANIFEST_FILE } from '../core/manifest/load';
+import type { Manifest } from '../core/manifest/types';
+import { authorize, type AuthorizeState } from './authorize';
+import { ensureServerIdentity } from './identity';
+import { buildKeyring } from './keyring';
+import { MANAGEMENT_PREFIX, managementAnswer } from './management';
+import { invokeAnswer, jsonAnswer, type HttpAnswer } from './respond';
+import { buildRouter } from './route';
+import { createInvokeServer } from './server';
+import type { EmulatorOptions, RunningEmulator } from './types';
+
+export type { CertRequestMode, EmulatorOptions, RunningEmulator } from './types';
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** After close() starts, in-flight requests get this long before connections are dropped. */
+const CLOSE_GRACE_MS = 1000;
+
+function firstProblem(problems: { message: string; severity: string; range: { start: { line: number } } }[]): string {
+  const p = problems.find((x) => x.severity === 'error') ?? problems[0];
+  return p ? `${p.message} (line ${p.range.start.line + 1})` : 'unknown problem';
+}
+
+/**
+ * Starts the local Flowgear stand-in: HTTPS with client certificates, routing and key rules
+ * from flowgear.json, a log line per request saying why it was refused.
+ */
+export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator> {
+  const workspace = resolve(o.workspace);
+  const manifestFile = resolve(workspace, o.manifestFile ?? MANIFEST_FILE);
+  const host = o.host ?? '127.0.0.1';
+  const mode = o.certRequest ?? 'handshake';
+  if (mode !== 'handshake' && mode !== 'renegotiate') throw new UserError(`unknown certificate request mode '${mode}' (handshake or renegotiate)`);
+  const disableDelayMs = Math.max(0, (o.disableDelaySeconds ?? 0) * 1000);
+  const bodyLimit = o.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const log = o.log ?? (() => undefined);
+  const now = o.now ?? Date.now;
+  const sessionId = randomUUID();
+
+  let state: AuthorizeState | undefined;
+  let loadedAt = new Date();
+  const disabledSince = new Map<string, number>();
+
+  async function load(): Promise<{ ok: true } | { ok: false; message: string }> {
+    const r = await loadManifest(manifestFile);
+    if (!r.ok) return { ok: false, message: firstProblem(r.problems) };
+    const manifest: Manifest = r.manifest;
+    const [keyring, routing] = [await buildKeyring(manifest), buildRouter(manifest)];
+    for (const w of [...keyring.warnings, ...routing.warnings]) log(`warning: ${w}`);
+    // Disable delay counts from the first time a key is seen disabled; re-enabling resets it.
+    const t = now();
+    for (const k of manifest.keys) {
+      if (k.enabled) disabledSince.delete(k.name);
+      else if (!disabledSince.has(k.name)) disabledSince.set(k.name, t);
+    }
+    state = { manifest, keyring, router: routing.router, disabledSince, disableDelayMs, now: t };
+    loadedAt = new Date();
+    const counts = `${manifest.keys.length} key(s), ${manifest.workflows.length} workflow(s), ${manifest.environments.length} environment(s)`;
+    log(`loaded ${manifestFile}: ${counts}`);
+    return { ok: true };
+  }
+
+  const first = await load();
+  if (!first.ok) throw new UserError(`cannot start the emulator: ${first.message}`, 'emulator-manifest');
+  const identity = await ensureServerIdentity(workspace, host === '0.0.0.0' || host === '::' ? [] : [host]);
+  if (identity.created) log(`created the local CA ${identity.caPath}`);
+
+  let baseUrl = '';
+  const server = createInvokeServer({
+    key: identity.keyPem,
+    cert: identity.certPem,
+    mode,
+    bodyLimit,
+    headersTimeoutMs: o.headersTimeoutMs ?? 10_000,
+    log,
+    answer: (req, body): HttpAnswer => {
+      const s = { ...state!, now: now() };
+      if (req.pathname === MANAGEMENT_PREFIX || req.pathname.startsWith(`${MANAGEMENT_PREFIX}/`)) {
+        const a = managementAnswer(req.method, req.pathname.slice(MANAGEMENT_PREFIX.length) || '/', req.query, body, {
+          manifest: s.manifest, sessionId, baseUrl: `${baseUrl}${MANAGEMENT_PREFIX}`, loadedAt,
+        });
+        log(`management ${req.method} ${req.pathname} → ${a.status}`);
+        return a;
+      }
+      const target = `${req.method} ${req.pathname}${req.query.size ? `?${req.query}` : ''}`;
+      const d = authorize(req, s);
+      if (!d.ok) {
+        log(`${target} → ${d.status} refused: ${d.reason}`);
+        return jsonAnswer(d.status, { Message: d.message });
+      }
+      const a = invokeAnswer({ ...d, method: req.method, pathname: req.pathname, query: req.query, body });
+      log(`${target} → ${a.status} '${d.workflow.name}' as key '${d.key.name}' in ${d.environment.name}${d.note ? ` — ${d.note}` : ''}`);
+      return a;
+    },
+  });
+
+  const sockets = new Set<import('node:stream').Duplex>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((res, rej) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      rej(e.code === 'EADDRINUSE' ? new UserError(`port ${o.port} is already in use; choose another with --port (0 = any free port)`, 'port-in-use')
+        : e.code === 'EACCES' ? new UserError(`no permission to listen on ${host}:${o.port}`, 'port-denied')
+        : new UserError(`cannot listen on ${host}:${o.port ?? 0}: ${e.message}`, 'listen-failed'));
+    };
+    server.once('error', onError);
+    server.listen(o.port ?? 0, host, () => {
+      server.off('error', onError);
+      res();
+    });
+  });
+  server.on('error', (e) => log(`server error: ${e.message}`));
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  baseUrl = `https://${urlHost}:${port}`;
+  log(`listening on ${baseUrl} (certificate request: ${mode}${disableDelayMs ? `, disable delay ${disableDelayMs / 1000} s` : ''})`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    port,
+    caPath: identity.caPath,
+    managementUrl: `${baseUrl}${MANAGEMENT_PREFIX}`,
+    managementSessionId: sessionId,
+    mode,
+    async reload() {
+      const r = await load();
+      if (!r.ok) log(`reload failed, keeping the previous manifest: ${r.message}`);
+      return r.ok;
+    },
+    close() {
+      closing ??= new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeIdleConnections();
+        const timer = setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, CLOSE_GRACE_MS);
+        timer.unref();
+      }).then(() => log('stopped'));
+      return closing;
+    },
+  };
+}
