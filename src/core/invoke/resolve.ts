@@ -63,7 +63,7 @@ export function resolveRequest(manifest: Manifest, o: ResolveOptions): ResolvedR
   const key = findKey(manifest, o.key);
   const env = findEnvironment(manifest, o.environment ?? key.environment);
   const { base, profile } = environmentTarget(manifest, env);
-  const { path, query } = expandWorkflowPath(workflow.path, o.vars ?? {});
+  const { path, query } = expandWorkflowPath(workflow.path, o.vars ?? {}, workflow.method);
   const url = new URL(base + path);
   for (const [k, v] of query) url.searchParams.append(k, v);
   for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.append(k, v);

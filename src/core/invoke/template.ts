@@ -1,59 +1,36 @@
 import { UserError } from '../errors';
+import { expandTemplate, matchTemplate, parseTemplate, templateVariables } from '../manifest/routes';
+import type { HttpMethod } from '../manifest/types';
 
-/**
- * Flowgear REST templates as the invoke runner needs them: `/customers/{id}` path
- * variables and `name={var}` query variables. (Route matching for the emulator and the
- * manifest lives in core/manifest; this is only expansion for sending.)
- */
+/** The invoke runner's view of REST templates (parsing and matching live in core/manifest/routes). */
 
 export interface TemplateVariable {
   name: string;
   where: 'path' | 'query';
 }
 
-function split(template: string): { path: string; query: string } {
-  const q = template.indexOf('?');
-  return q < 0 ? { path: template, query: '' } : { path: template.slice(0, q), query: template.slice(q + 1) };
+/** Variables in template order, path first; what the editor prompts for. */
+export function workflowVariables(template: string, method: HttpMethod = 'GET'): TemplateVariable[] {
+  const t = parseTemplate(method, template);
+  const inPath = new Set(t.segments.flatMap((s) => ('variable' in s ? [s.variable] : [])));
+  return templateVariables(t).map((name) => ({ name, where: inPath.has(name) ? 'path' : 'query' }));
 }
 
-/** Variables in template order, path first. */
-export function workflowVariables(template: string): TemplateVariable[] {
-  const { path, query } = split(template);
-  const out: TemplateVariable[] = [];
-  for (const m of path.matchAll(/\{([^{}]+)\}/g)) out.push({ name: m[1], where: 'path' });
-  for (const m of query.matchAll(/\{([^{}]+)\}/g)) out.push({ name: m[1], where: 'query' });
-  return out;
-}
-
-/** Expands a template with URL-encoded values; every variable must have a value. */
-export function expandWorkflowPath(template: string, vars: Record<string, string>): { path: string; query: [string, string][] } {
-  const missing = workflowVariables(template)
-    .map((v) => v.name)
-    .filter((n) => vars[n] === undefined || (vars[n] === '' && template.split('?')[0].includes(`{${n}}`)));
-  if (missing.length) {
-    const list = [...new Set(missing)].join(', ');
-    throw new UserError(`missing value for ${missing.length > 1 ? 'variables' : 'variable'} ${list} of ${template} (pass --var ${missing[0]}=…)`, 'missing-variable');
+/** Expands a template with URL-encoded values; a missing variable is a UserError telling how to pass it. */
+export function expandWorkflowPath(template: string, vars: Record<string, string>, method: HttpMethod = 'GET') {
+  const t = parseTemplate(method, template);
+  try {
+    return expandTemplate(t, vars);
+  } catch (e) {
+    if (e instanceof UserError && e.code === 'route-missing-variable') {
+      const first = templateVariables(t).find((v) => vars[v] === undefined || vars[v] === '');
+      throw new UserError(`${e.message} in ${template} (pass --var ${first}=…)`, 'missing-variable');
+    }
+    throw e;
   }
-  const { path, query } = split(template);
-  const expandedPath = path.replace(/\{([^{}]+)\}/g, (_, n: string) => encodeURIComponent(vars[n]));
-  const pairs: [string, string][] = [];
-  for (const part of query.split('&').filter(Boolean)) {
-    const eq = part.indexOf('=');
-    const k = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-    const rawV = eq < 0 ? '' : part.slice(eq + 1);
-    const v = rawV.replace(/\{([^{}]+)\}/g, (_, n: string) => vars[n]);
-    pairs.push([k, rawV.includes('{') ? v : decodeURIComponent(v)]);
-  }
-  return { path: expandedPath, query: pairs };
 }
 
-/** True when a concrete URL path could have come from the template's path part. */
-export function pathMatchesTemplate(template: string, urlPath: string): boolean {
-  const { path } = split(template);
-  const norm = (p: string) => p.replace(/\/+$/, '').toLowerCase() || '/';
-  const rx = norm(path)
-    .split(/\{[^{}]+\}/)
-    .map((lit) => lit.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
-  return new RegExp(`^${rx}$`, 'i').test(norm(urlPath));
+/** True when a concrete URL could have come from the workflow's template (method included). */
+export function urlMatchesTemplate(method: HttpMethod, template: string, url: URL): boolean {
+  return matchTemplate(parseTemplate(method, template), method, url.pathname, url.searchParams) !== undefined;
 }

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { explain404 } from '../../../src/core/invoke/explain404';
+import { adhocRequest, resolveRequest } from '../../../src/core/invoke/resolve';
+import { makePki, type Pki } from './pki';
+import { testManifest } from './manifest';
+
+describe('invoke: explain404 ranks causes from local knowledge', () => {
+  let pki: Pki;
+  before(() => (pki = makePki()));
+  after(() => pki.cleanup());
+  const m = () => testManifest('https://acme.flowgear.net', pki);
+  const codes = (c: { code: string }[]) => c.map((x) => x.code);
+
+  it('a clean request only gets the generic explanation', () => {
+    const req = resolveRequest(m(), { workflow: 'Get Customer', key: 'prod', vars: { id: '1' } });
+    assert.deepEqual(codes(explain404(m(), req)), ['not-uploaded-or-binding']);
+  });
+
+  it('disabled key first', () => {
+    const req = resolveRequest(m(), { workflow: 'Get Customer', key: 'off', vars: { id: '1' } });
+    const c = explain404(m(), req);
+    assert.equal(c[0].code, 'key-disabled');
+    assert.match(c[0].message, /disabled in flowgear\.json/);
+  });
+
+  it('recently enabled: may take up to five minutes', () => {
+    const req = resolveRequest(m(), { workflow: 'Get Customer', key: 'prod', vars: { id: '1' } });
+    const now = Date.now();
+    const c = explain404(m(), req, { enabledAt: now - 60_000 }, now);
+    assert.equal(c[0].code, 'key-recently-enabled');
+    assert.match(c[0].message, /60 s ago.*five minutes/);
+    assert.ok(!codes(explain404(m(), req, { enabledAt: now - 600_000 }, now)).includes('key-recently-enabled'));
+  });
+
+  it('workflow not permitted', () => {
+    const req = resolveRequest(m(), { workflow: 'Create Order', key: 'ci-test', body: '{}' });
+    assert.equal(explain404(m(), req)[0].code, 'workflow-not-permitted');
+  });
+
+  it("key's target environment differs from the chosen one; _profile missing", () => {
+    const prod = resolveRequest(m(), { workflow: 'Get Customer', key: 'ci-test', environment: 'Production', vars: { id: '1' } });
+    const c = explain404(m(), prod);
+    assert.equal(c[0].code, 'environment-mismatch');
+    assert.match(c[0].message, /targets the Test environment but this invoke went to Production/);
+    const stripped = resolveRequest(m(), { workflow: 'Get Customer', key: 'ci-test', vars: { id: '1' } });
+    stripped.url = stripped.url.replace('?_profile=Test', '');
+    assert.match(explain404(m(), stripped)[0].message, /needs _profile=Test \(it has none\)/);
+  });
+
+  it("path doesn't match the template", () => {
+    const req = resolveRequest(m(), { workflow: 'Get Customer', key: 'prod', vars: { id: '1' } });
+    req.url = 'https://acme.flowgear.net/customer/1/extra';
+    assert.equal(explain404(m(), req)[0].code, 'path-mismatch');
+  });
+
+  it('certificate expired and thumbprint mismatch', () => {
+    const mf = m();
+    mf.keys[1].thumbprint = 'AA'.repeat(20);
+    const req = resolveRequest(mf, { workflow: 'Get Customer', key: 'prod', vars: { id: '1' } });
+    const c = codes(explain404(mf, req, { notAfter: new Date('2020-01-01'), fileThumbprint: 'BB'.repeat(20) }));
+    assert.ok(c.indexOf('certificate-expired') >= 0 && c.indexOf('thumbprint-mismatch') >= 0);
+    assert.ok(c.indexOf('certificate-expired') < c.indexOf('not-uploaded-or-binding'));
+  });
+
+  it('TLS 1.3 hint and unknown ad-hoc key', () => {
+    const req = adhocRequest({ url: 'https://x/y', certificate: 'a', privateKey: 'b' });
+    const c = codes(explain404(m(), req, { protocol: 'TLSv1.3' }));
+    assert.deepEqual(c, ['key-unknown', 'tls13-post-handshake', 'not-uploaded-or-binding']);
+  });
+});
