@@ -1,0 +1,69 @@
+export type KeyType = 'rsa' | 'ec';
+export type RsaBits = 2048 | 3072 | 4096;
+export type ExtKeyUsage = 'serverAuth' | 'clientAuth';
+
+export interface GenerateOptions {
+  /** 'rsa' (default, as Flowgear's recipe) or 'ec' (ECDSA P-256). */
+  keyType?: KeyType;
+  /** RSA modulus size; default 4096. */
+  bits?: RsaBits;
+  /** Subject common name; default none (empty subject, as `-subj "/"`). */
+  cn?: string;
+  /** Validity in days from now; default 600. */
+  days?: number;
+  /** Sign with this CA instead of self-signing (the local emulator issues its server cert this way). */
+  issuer?: { certPem: string; keyPem: string };
+  /** true → basicConstraints CA:TRUE (default for self-signed, as openssl req -x509); false → leaf. */
+  isCA?: boolean;
+  /** DNS names / IPs for subjectAltName (server certificates), e.g. ['localhost', '127.0.0.1']. */
+  subjectAltNames?: string[];
+  /** extendedKeyUsage, e.g. ['serverAuth'] or ['clientAuth']. */
+  extKeyUsage?: ExtKeyUsage[];
+}
+
+export interface GeneratedCertificate {
+  certPem: string;
+  certDer: Buffer;
+  /** PKCS#8 PEM, unencrypted. */
+  keyPem: string;
+  /** SHA-1 of the DER certificate, uppercase hex, no separators (as Flowgear shows it). */
+  thumbprint: string;
+  /** SHA-256 of the DER certificate, uppercase hex, no separators. */
+  sha256: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface CertificateInfo {
+  /** e.g. "CN=acme, O=Acme"; '' for the empty subject of Flowgear's recipe. */
+  subject: string;
+  issuer: string;
+  /** Uppercase hex. */
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** SHA-1, uppercase hex, no separators. */
+  thumbprint: string;
+  /** SHA-256, uppercase hex, no separators. */
+  sha256: string;
+  /** 'RSA', 'EC', 'Ed25519', … */
+  keyType: string;
+  /** RSA modulus bits or EC curve bits. */
+  keySize?: number;
+  /** EC curve name, e.g. prime256v1. */
+  curve?: string;
+  /** OpenSSL's name, e.g. sha256WithRSAEncryption. */
+  signatureAlgorithm: string;
+  selfSigned: boolean;
+  expired: boolean;
+  /** Whole days until notAfter; negative once expired. */
+  daysLeft: number;
+  /** This certificate alone, PEM. */
+  pem: string;
+}
+
+export interface InspectOptions {
+  passphrase?: string;
+  /** Used in messages and to recognise .pfx/.p12. */
+  fileName?: string;
+}
