@@ -1,6 +1,15 @@
 import type { Command } from '../args';
+import { invoke } from './invoke';
+import { keys } from './keys';
+import { workflows } from './workflows';
+import { check } from './check';
 
 /**
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
  */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  invoke,
+  keys,
+  workflows,
+  check,
+};

@@ -19,6 +19,8 @@ export const MANIFEST_FILE = 'flowgear.json';
 const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys'] as const;
 
 export function parseManifest(text: string, file: string): LoadResult {
+  // Editors hide a BOM and count positions without it.
+  text = text.replace(/^\uFEFF/, '');
   const abs = resolve(file);
   const root = dirname(abs);
   const r = new Reader(text, root);
@@ -88,7 +90,7 @@ export async function loadManifest(file: string): Promise<LoadResult> {
     const zero = { line: 0, character: 0 };
     return { ok: false, problems: [{ message: `${file} ${reason}.`, severity: 'error', code: 'manifest-unreadable', range: { start: zero, end: zero } }] };
   }
-  return parseManifest(text.replace(/^\uFEFF/, ''), file);
+  return parseManifest(text, file);
 }
 
 /** `dir/flowgear.json` when it exists. */
