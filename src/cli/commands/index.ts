@@ -1,5 +1,4 @@
 import type { Command } from '../args';
-import { invoke } from './invoke';
 import { keys } from './keys';
 import { workflows } from './workflows';
 import { check } from './check';
@@ -8,7 +7,6 @@ import { check } from './check';
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
  */
 export const commands: Record<string, Command> = {
-  invoke,
   keys,
   workflows,
   check,
