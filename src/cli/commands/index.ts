@@ -1,4 +1,5 @@
 import type { Command } from '../args';
+import { invoke } from './invoke';
 import { keys } from './keys';
 import { workflows } from './workflows';
 import { check } from './check';
@@ -7,6 +8,7 @@ import { check } from './check';
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
  */
 export const commands: Record<string, Command> = {
+  invoke,
   keys,
   workflows,
   check,

@@ -88,3 +88,14 @@ export function loadClientMaterial(c: ClientCertificate, passphrase: string | un
   }
   return { cert: pem, key: keyText, passphrase, notAfter: new Date(x509.validTo), thumbprint: sha1Thumbprint(x509) };
 }
+
+/** Expiry and thumbprint of a key's certificate file, for 404 explanations; undefined when unreadable or PFX. */
+export function certificateFacts(c: ClientCertificate): { notAfter?: Date; fileThumbprint?: string } {
+  if (!c.certificate) return {};
+  try {
+    const x509 = new X509Certificate(readFileSync(c.certificate));
+    return { notAfter: new Date(x509.validTo), fileThumbprint: sha1Thumbprint(x509) };
+  } catch {
+    return {};
+  }
+}
