@@ -1,0 +1,111 @@
+import type { ResolvedRequest } from '../invoke/types';
+
+/** The header Flowgear's own C# sample sends so the front end asks for the client certificate. */
+export const PROVIDE_CERT_HEADER = 'X-Provide-Client-Certificate';
+
+/** What every generator needs, derived once from the request and the options. */
+export interface CodegenOptions {
+  /** Language-specific flavour, e.g. 'store' | 'pfx' | 'pem' (C#), 'https' | 'undici' (Node),
+   *  'stdlib' | 'requests' (Python), 'windows' (curl with the Windows certificate store). */
+  variant?: string;
+  /** Environment variable the code reads the key/PFX passphrase from (overrides the request's). */
+  passphraseEnv?: string;
+  /** Windows certificate store location for thumbprint lookups (C#). */
+  storeLocation?: 'CurrentUser' | 'LocalMachine';
+}
+
+/** Headers to send: the request's, plus Flowgear's client-certificate header unless present. */
+export function headersOf(req: ResolvedRequest): [string, string][] {
+  const entries = Object.entries(req.headers);
+  if (!entries.some(([k]) => k.toLowerCase() === PROVIDE_CERT_HEADER.toLowerCase())) {
+    entries.push([PROVIDE_CERT_HEADER, 'Yes']);
+  }
+  return entries;
+}
+
+/** Name of the passphrase variable, or undefined when the key material is not protected. */
+export function passphraseEnvOf(req: ResolvedRequest, opts: CodegenOptions): string | undefined {
+  return opts.passphraseEnv ?? req.client.passphraseEnv;
+}
+
+/** The content type the request declares, if any (case-insensitive lookup). */
+export function headerValue(req: ResolvedRequest, name: string): string | undefined {
+  const hit = Object.entries(req.headers).find(([k]) => k.toLowerCase() === name.toLowerCase());
+  return hit?.[1];
+}
+
+/** A double-quoted literal valid in JS, TS, Python, Go, Java and C# (JSON escapes are a common subset). */
+export function dq(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** POSIX shell single-quoted word. */
+export function shq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** PowerShell single-quoted literal. */
+export function psq(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** C# verbatim literal: Windows paths stay readable. */
+export function csVerbatim(s: string): string {
+  return `@"${s.replace(/"/g, '""')}"`;
+}
+
+/** One line describing which key and environment the code uses; goes in the header comment. */
+export function describe(req: ResolvedRequest): string[] {
+  const lines = [`Flowgear key: ${req.client.keyName}` + (req.client.thumbprint ? ` (thumbprint ${req.client.thumbprint})` : '')];
+  const what = req.workflow ? `workflow ${req.workflow}, ` : '';
+  lines.push(`Invoke: ${what}${req.method} ${req.url} (environment ${req.environment}${req.profile ? `, _profile=${req.profile}` : ''})`);
+  return lines;
+}
+
+/** Extra lines for the header comment when server verification is off: it must be loud. */
+export function insecureWarning(req: ResolvedRequest): string[] {
+  return req.insecure
+    ? [
+        `WARNING: server certificate verification is DISABLED for environment ${req.environment}`,
+        'because the manifest marks it insecure. Anyone on the network path can impersonate the server.',
+      ]
+    : [];
+}
+
+/** Prefixes each line with a comment marker. */
+export function comment(marker: string, lines: string[]): string {
+  return lines.map((l) => (l ? `${marker} ${l}` : marker)).join('\n');
+}
+
+/** Certificate files a PEM-based client needs, or the commands to derive them from a PFX. */
+export function pemFiles(req: ResolvedRequest, passEnv?: string): { cert: string; key: string; fromPfx?: string[] } {
+  const c = req.client;
+  if (c.certificate && c.privateKey) return { cert: c.certificate, key: c.privateKey };
+  if (c.pfx) {
+    const base = c.pfx.replace(/\.(pfx|p12)$/i, '');
+    const cert = `${base}.crt`;
+    const key = `${base}.key`;
+    const pass = passEnv ? ` -passin env:${passEnv}` : ' -passin pass:';
+    return {
+      cert,
+      key,
+      fromPfx: [
+        'This runtime cannot read a PFX directly; extract PEM files once (keep the key private):',
+        `  openssl pkcs12 -in ${c.pfx}${pass} -clcerts -nokeys -out ${cert}`,
+        `  openssl pkcs12 -in ${c.pfx}${pass} -nocerts -noenc -out ${key} && chmod 600 ${key}`,
+      ],
+    };
+  }
+  return { cert: c.certificate ?? 'client.crt', key: c.privateKey ?? 'client.key' };
+}
+
+/** Commands that bundle PEM files into a PKCS#12 file for runtimes/stores that want one. */
+export function p12Recipe(req: ResolvedRequest, out: string, passEnv: string | undefined): string[] {
+  const pass = passEnv ? ` -passin env:${passEnv} -passout env:${passEnv}` : ' -passout pass:';
+  return [`  openssl pkcs12 -export -name ${shq(req.client.keyName)} -in ${req.client.certificate ?? 'client.crt'} -inkey ${req.client.privateKey ?? 'client.key'} -out ${out}${pass}`];
+}
+
+/** The .p12 path used when a PEM key must be bundled first. */
+export function derivedP12(req: ResolvedRequest): string {
+  return (req.client.privateKey ?? req.client.certificate ?? 'client').replace(/\.(pem|key|crt|cer)$/i, '') + '.p12';
+}

@@ -1,0 +1,41 @@
+import type { ResolvedRequest } from '../invoke/types';
+import { CodegenOptions, comment, describe, headersOf, insecureWarning, passphraseEnvOf, shq } from './common';
+
+/**
+ * curl command line (POSIX shell). PEM files via --cert/--key, a PFX via --cert-type P12;
+ * variant 'windows' uses Windows curl's certificate-store form `CurrentUser\MY\<thumbprint>`.
+ */
+export function generateCurl(req: ResolvedRequest, opts: CodegenOptions): string {
+  const passEnv = passphraseEnvOf(req, opts);
+  const c = req.client;
+  const windows = opts.variant === 'windows';
+  const args: string[] = [];
+  args.push(`--request ${req.method}`);
+  // HTTP/1.1: a server can only ask for the certificate mid-request (renegotiation) over HTTP/1.1.
+  args.push('--http1.1');
+  if (windows) {
+    if (!c.thumbprint) throw new Error('The Windows certificate-store form needs the key\'s thumbprint.');
+    args.push(`--cert ${shq(`CurrentUser\\MY\\${c.thumbprint}`)}`);
+  } else if (c.pfx) {
+    args.push('--cert-type P12', `--cert ${shq(c.pfx)}`);
+  } else {
+    args.push(`--cert ${shq(c.certificate ?? 'client.crt')}`, `--key ${shq(c.privateKey ?? 'client.key')}`);
+  }
+  if (passEnv && !windows) args.push(`--pass "$${passEnv}"`);
+  if (req.ca) args.push(`--cacert ${shq(req.ca)}`);
+  if (req.insecure) args.push('--insecure');
+  if (req.tlsMaxVersion === 'TLSv1.2') args.push('--tls-max 1.2');
+  for (const [k, v] of headersOf(req)) args.push(`--header ${shq(`${k}: ${v}`)}`);
+  if (req.body !== undefined) args.push(`--data-binary ${shq(req.body)}`);
+  args.push('--max-time 30', '--silent --show-error', `--write-out ${shq('\\nHTTP %{http_code}\\n')}`);
+  args.push(shq(req.url));
+
+  const notes = [...describe(req), ...insecureWarning(req)];
+  if (windows) notes.push('Windows curl (Schannel) reads the certificate and key from the CurrentUser\\MY store.');
+  if (passEnv && !windows) notes.push(`The passphrase comes from the environment variable ${passEnv}.`);
+  if (req.ca) notes.push("Note: --cacert replaces curl's default CA bundle for this call.");
+  const lines = [comment('#', notes)];
+  if (passEnv && !windows) lines.push(`: "\${${passEnv}:?Set ${passEnv} to the passphrase of key ${c.keyName.replace(/["$`\\}]/g, '')}}"`);
+  lines.push('curl ' + args.join(' \\\n  '));
+  return lines.join('\n') + '\n';
+}

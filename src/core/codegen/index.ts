@@ -1,0 +1,66 @@
+import type { ResolvedRequest } from '../invoke/types';
+import { UserError } from '../errors';
+import type { CodegenOptions } from './common';
+import { generateCsharp } from './csharp';
+import { generateCurl } from './curl';
+import { generateGo } from './go';
+import { generateJava } from './java';
+import { generateNode } from './node';
+import { generatePowershell } from './powershell';
+import { generatePython } from './python';
+
+export type { CodegenOptions } from './common';
+
+export const LANGUAGES = ['csharp', 'powershell', 'javascript', 'typescript', 'python', 'java', 'go', 'curl'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export interface LanguageInfo {
+  label: string;
+  /** VS Code language id for the untitled editor. */
+  languageId: string;
+  /** Variants the generator understands; the first is the default unless the key decides. */
+  variants: { id: string; label: string }[];
+}
+
+export const LANGUAGE_INFO: Record<Language, LanguageInfo> = {
+  csharp: { label: 'C# (HttpClient)', languageId: 'csharp', variants: [{ id: 'store', label: 'certificate store by thumbprint' }, { id: 'pfx', label: 'PFX file' }, { id: 'pem', label: 'PEM files (.NET 5+)' }] },
+  powershell: { label: 'PowerShell 7 (Invoke-RestMethod)', languageId: 'powershell', variants: [{ id: 'thumbprint', label: '-CertificateThumbprint' }, { id: 'pfx', label: 'Get-PfxCertificate' }] },
+  javascript: { label: 'JavaScript (Node.js)', languageId: 'javascript', variants: [{ id: 'https', label: 'node:https' }, { id: 'undici', label: 'undici fetch' }] },
+  typescript: { label: 'TypeScript (Node.js)', languageId: 'typescript', variants: [{ id: 'https', label: 'node:https' }, { id: 'undici', label: 'undici fetch' }] },
+  python: { label: 'Python', languageId: 'python', variants: [{ id: 'stdlib', label: 'http.client + ssl' }, { id: 'requests', label: 'requests' }] },
+  java: { label: 'Java 11+ (java.net.http)', languageId: 'java', variants: [] },
+  go: { label: 'Go (net/http)', languageId: 'go', variants: [] },
+  curl: { label: 'curl', languageId: 'shellscript', variants: [{ id: 'files', label: 'certificate files' }, { id: 'windows', label: 'Windows certificate store' }] },
+};
+
+export function isLanguage(s: string): s is Language {
+  return (LANGUAGES as readonly string[]).includes(s);
+}
+
+/**
+ * Client code for one resolved invoke, in the given language. Pure: reads no files, and
+ * references key material by path only; passphrases come from the environment variable
+ * named in the code.
+ */
+export function generate(lang: Language, req: ResolvedRequest, opts: CodegenOptions = {}): string {
+  switch (lang) {
+    case 'csharp':
+      return generateCsharp(req, opts);
+    case 'powershell':
+      return generatePowershell(req, opts);
+    case 'javascript':
+      return generateNode(req, opts, false);
+    case 'typescript':
+      return generateNode(req, opts, true);
+    case 'python':
+      return generatePython(req, opts);
+    case 'java':
+      return generateJava(req, opts);
+    case 'go':
+      return generateGo(req, opts);
+    case 'curl':
+      return generateCurl(req, opts);
+    default:
+      throw new UserError(`unknown language '${String(lang)}' (one of: ${LANGUAGES.join(', ')})`, 'codegen-language');
+  }
+}

@@ -1,0 +1,99 @@
+import type { ResolvedRequest } from '../invoke/types';
+import { CodegenOptions, comment, describe, dq, headersOf, insecureWarning, passphraseEnvOf } from './common';
+
+/**
+ * Node.js client code (JavaScript as CommonJS, TypeScript as ES modules syntax).
+ * Variants: 'https' (node:https, no dependencies; default) and 'undici' (fetch with an Agent).
+ * Both turn TLS session tickets off: Flowgear may request the certificate by renegotiating,
+ * and a resumed session never sends it (docs/tls-renegotiation.md).
+ */
+export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boolean): string {
+  const variant = opts.variant === 'undici' ? 'undici' : 'https';
+  const passEnv = passphraseEnvOf(req, opts);
+  const c = req.client;
+  const L: string[] = [];
+  const imp = (what: string, from: string) =>
+    L.push(ts ? `import ${what} from '${from}';` : `const ${what.replace(/^\* as /, '')} = require('${from}');`);
+
+  L.push(comment('//', [...describe(req), ...insecureWarning(req)]));
+  if (variant === 'undici') L.push(comment('//', ['Needs undici: npm install undici']));
+  if (ts) L.push(comment('//', ['Run: npx tsx this-file.ts (or compile with tsc)']));
+  else L.push(comment('//', ['Run: node this-file.js']));
+  imp('* as fs', 'node:fs');
+  if (req.ca) imp('* as tls', 'node:tls');
+  imp('{ constants }', 'node:crypto');
+  if (variant === 'https') imp('* as https', 'node:https');
+  else imp('{ Agent, fetch }', 'undici');
+  L.push('');
+
+  L.push(`const url = ${dq(req.url)};`);
+  if (passEnv) {
+    L.push(`const passphrase = process.env.${passEnv}; // passphrase of the key, never in the code`);
+    L.push(`if (passphrase === undefined) {`);
+    L.push(`  console.error('Set the environment variable ${passEnv} to the passphrase of key ${c.keyName.replace(/'/g, "\\'")}.');`);
+    L.push(`  process.exit(1);`);
+    L.push(`}`);
+  }
+
+  const tlsLines: string[] = [];
+  if (c.pfx) tlsLines.push(`pfx: fs.readFileSync(${dq(c.pfx)}),`);
+  else {
+    tlsLines.push(`cert: fs.readFileSync(${dq(c.certificate ?? 'client.crt')}),`);
+    tlsLines.push(`key: fs.readFileSync(${dq(c.privateKey ?? 'client.key')}),`);
+  }
+  if (passEnv) tlsLines.push('passphrase,');
+  if (req.ca) tlsLines.push(`ca: [...tls.rootCertificates, fs.readFileSync(${dq(req.ca)})], // the public CAs plus the manifest's CA`);
+  if (req.insecure) tlsLines.push('rejectUnauthorized: false, // WARNING: server certificate NOT verified (environment marked insecure)');
+  if (req.tlsMaxVersion) tlsLines.push(`maxVersion: ${dq(req.tlsMaxVersion)},`);
+  tlsLines.push('// No session tickets: if the server renegotiates to ask for the certificate, a resumed');
+  tlsLines.push('// session would skip it and the call would look anonymous (Flowgear answers 404).');
+  tlsLines.push('secureOptions: constants.SSL_OP_NO_TICKET,');
+
+  const headers = headersOf(req).map(([k, v]) => `  ${dq(k)}: ${dq(v)},`);
+  if (req.body !== undefined) L.push(`const body = ${dq(req.body)};`);
+  L.push('');
+
+  if (variant === 'https') {
+    if (req.body !== undefined) headers.push(`  'Content-Length': Buffer.byteLength(body),`);
+    L.push(`const options${ts ? ': https.RequestOptions' : ''} = {`);
+    L.push(`  method: ${dq(req.method)},`);
+    L.push(`  headers: {`, ...headers.map((h) => '  ' + h), `  },`);
+    L.push(...tlsLines.map((l) => '  ' + l));
+    L.push(`};`, '');
+    L.push(`const request = https.request(url, options, (res) => {`);
+    L.push(`  const chunks${ts ? ': Buffer[]' : ''} = [];`);
+    L.push(`  res.on('data', (chunk) => chunks.push(chunk));`);
+    L.push(`  res.on('end', () => {`);
+    L.push('    console.log(`HTTP ${res.statusCode}`);');
+    L.push(`    console.log(Buffer.concat(chunks).toString('utf8'));`);
+    L.push(`  });`);
+    L.push(`});`);
+    L.push(`request.setTimeout(30_000, () => request.destroy(new Error('timed out after 30 s')));`);
+    L.push(`request.on('error', (err) => {`);
+    L.push(`  console.error(\`Request failed: \${err.message}\`);`);
+    L.push(`  process.exitCode = 1;`);
+    L.push(`});`);
+    L.push(req.body !== undefined ? `request.end(body);` : `request.end();`);
+  } else {
+    L.push(`const dispatcher = new Agent({`);
+    L.push(`  connect: {`, ...tlsLines.map((l) => '    ' + l), `  },`);
+    L.push(`});`, '');
+    L.push(`async function main()${ts ? ': Promise<void>' : ''} {`);
+    L.push(`  const res = await fetch(url, {`);
+    L.push(`    method: ${dq(req.method)},`);
+    L.push(`    headers: {`, ...headers.map((h) => '    ' + h), `    },`);
+    if (req.body !== undefined) L.push(`    body,`);
+    L.push(`    dispatcher,`);
+    L.push(`    signal: AbortSignal.timeout(30_000),`);
+    L.push(`  });`);
+    L.push('  console.log(`HTTP ${res.status}`);');
+    L.push(`  console.log(await res.text());`);
+    L.push(`  await dispatcher.close();`);
+    L.push(`}`, '');
+    L.push(`main().catch((err) => {`);
+    L.push(`  console.error(\`Request failed: \${err.cause?.message ?? err.message}\`);`);
+    L.push(`  process.exitCode = 1;`);
+    L.push(`});`);
+  }
+  return L.join('\n') + '\n';
+}

@@ -1,0 +1,154 @@
+/**
+ * Shared set-up for codegen tests that RUN generated code: a fixture workspace with several
+ * kinds of key material, the emulator, resolved requests, and child-process runners for
+ * each language's real toolchain. Everything is generated in temp dirs at run time.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadManifest } from '../../../src/core/manifest/load';
+import { resolveRequest, type ResolveOptions } from '../../../src/core/invoke/resolve';
+import type { ResolvedRequest } from '../../../src/core/invoke/types';
+import type { Manifest } from '../../../src/core/manifest/types';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../helpers/fixture';
+
+export const PASS_ENV = 'FG_TEST_KEY_PASSPHRASE';
+export const PASSPHRASE = 'correct horse battery staple';
+
+export interface CodegenWorld {
+  fx: FixtureWorkspace;
+  emu: RunningEmulator;
+  manifest: Manifest;
+  /** A PFX of key `rsa` protected with PASSPHRASE. */
+  pfx: string;
+  /** The same PFX in the legacy 3DES/RC2 format older runtimes (Mono's BoringSSL) can read. */
+  legacyPfx: string;
+  /** Key `rsa`'s private key encrypted (PKCS#8, AES) with PASSPHRASE. */
+  encryptedKey: string;
+  /** Key `rsa`'s private key in PKCS#1 ("BEGIN RSA PRIVATE KEY"). */
+  pkcs1Key: string;
+  resolve(o: Partial<ResolveOptions>): ResolvedRequest;
+  close(): Promise<void>;
+}
+
+function openssl(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync('openssl', args, { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+}
+
+/**
+ * Workflow "Update Customer" (POST /customers/{id}, JSON body) and "Ping" (GET /ping),
+ * environments Production and Test; keys `ci` (EC, PEM) and `rsa` (RSA 2048).
+ */
+export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'renegotiate', log?: (line: string) => void): Promise<CodegenWorld> {
+  const fx = makeFixtureWorkspace({
+    environments: [{ name: 'Production', production: true }, { name: 'Test' }],
+    workflows: [
+      { name: 'Update Customer', method: 'POST', path: '/customers/{id}' },
+      { name: 'Ping', method: 'GET', path: '/ping' },
+    ],
+    keys: [
+      { name: 'ci', environment: 'Test' },
+      { name: 'rsa', keyType: 'rsa' },
+    ],
+  });
+  const emu = await startEmulator({ workspace: fx.dir, certRequest, log });
+  // The invoke trusts the emulator's CA the way a team trusts a private CA: the manifest's `ca`.
+  fx.manifest.site = emu.url;
+  fx.manifest.ca = emu.caPath;
+  fx.writeManifest();
+  await emu.reload();
+  const loaded = await loadManifest(fx.manifestFile);
+  if (!loaded.ok) throw new Error(`fixture manifest: ${loaded.problems.map((p) => p.message).join('; ')}`);
+
+  const rsa = fx.keys.rsa;
+  const pfx = join(fx.dir, 'certs', 'rsa.pfx');
+  const legacyPfx = join(fx.dir, 'certs', 'rsa-legacy.pfx');
+  const encryptedKey = join(fx.dir, 'certs', 'rsa-encrypted.key');
+  const pkcs1Key = join(fx.dir, 'certs', 'rsa-pkcs1.key');
+  const env = { [PASS_ENV]: PASSPHRASE };
+  openssl(['pkcs12', '-export', '-name', 'rsa', '-in', rsa.certificate, '-inkey', rsa.privateKey, '-out', pfx, '-passout', `env:${PASS_ENV}`], env);
+  openssl(['pkcs12', '-export', '-legacy', '-name', 'rsa', '-in', rsa.certificate, '-inkey', rsa.privateKey, '-out', legacyPfx, '-passout', `env:${PASS_ENV}`], env);
+  openssl(['pkey', '-in', rsa.privateKey, '-aes256', '-out', encryptedKey, '-passout', `env:${PASS_ENV}`], env);
+  openssl(['rsa', '-in', rsa.privateKey, '-traditional', '-out', pkcs1Key]);
+
+  return {
+    fx,
+    emu,
+    manifest: loaded.manifest,
+    pfx,
+    legacyPfx,
+    encryptedKey,
+    pkcs1Key,
+    resolve(o) {
+      return resolveRequest(loaded.manifest, {
+        workflow: 'Update Customer',
+        key: 'ci',
+        vars: { id: 'C-42' },
+        body: '{"name": "Ada \\"Countess\\" Lovelace", "note": "it\'s $HOME & <ok>"}',
+        ...o,
+      });
+    },
+    async close() {
+      await emu.close();
+      fx.cleanup();
+    },
+  };
+}
+
+/** Request variants that swap the key material of key `rsa`. */
+export function withPfx(req: ResolvedRequest, pfx: string): ResolvedRequest {
+  return { ...req, client: { ...req.client, certificate: undefined, privateKey: undefined, pfx, passphraseEnv: PASS_ENV } };
+}
+export function withKey(req: ResolvedRequest, privateKey: string, passphraseEnv?: string): ResolvedRequest {
+  return { ...req, client: { ...req.client, privateKey, passphraseEnv } };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Async child process (the emulator runs in this process: a sync spawn would block it). */
+export function run(cmd: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: o.cwd, env: { ...process.env, ...o.env }, timeout: o.timeoutMs ?? 60_000, encoding: 'utf8', maxBuffer: 8 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr: stderr + (err && code === 1 && !stderr ? String(err.message) : '') });
+      });
+  });
+}
+
+/** Which toolchains this machine has; a test skips a language only when this says so. */
+export function has(cmd: string, args: string[] = ['--version']): boolean {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+
+export function hasPythonModule(mod: string): boolean {
+  return spawnSync('python3', ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** A scratch dir for one program; removed by the caller's cleanup list. */
+export function scratch(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `fg-codegen-${prefix}-`));
+}
+
+export function writeProgram(dir: string, name: string, code: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, code);
+  return file;
+}
+
+export function removeAll(dirs: string[]) {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+/** The response a generated program printed: "HTTP <status>" then the body. */
+export function parseOutput(stdout: string): { status: number; body: string } {
+  const m = /HTTP (\d{3})/.exec(stdout);
+  return { status: m ? Number(m[1]) : 0, body: stdout };
+}
