@@ -3,6 +3,7 @@ import { invoke } from './invoke';
 import { keys } from './keys';
 import { workflows } from './workflows';
 import { check } from './check';
+import { cert } from './cert';
 
 /**
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
@@ -12,4 +13,5 @@ export const commands: Record<string, Command> = {
   keys,
   workflows,
   check,
+  cert,
 };

@@ -1,6 +1,6 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { chmod, link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors';
 import { ensureGitignored, escapeGitignore, isGitignored } from './gitignore';
 import { exportPfx } from './pfx';
@@ -78,43 +78,67 @@ export async function writeKeyFiles(o: WriteKeyFilesOptions): Promise<KeyFiles> 
     contents.push([paths.pfx, pfx, 0o600]);
   }
 
+  await writeNewFiles(root, folder, contents, [paths.key, paths.pfx].filter((p): p is string => !!p));
+  return paths;
+}
+
+/** Adds `/<folder>/*.key|pfx|p12` to the root .gitignore unless git already ignores every private file. */
+export async function gitignorePrivateFiles(workspaceRoot: string, privateFiles: string[]): Promise<boolean> {
+  const root = resolve(workspaceRoot);
+  const folders = new Set<string>();
+  for (const f of privateFiles) {
+    const rel = relative(root, resolve(root, f));
+    if (rel.startsWith('..') || isAbsolute(rel)) continue; // outside the workspace: no .gitignore applies
+    if (!isGitignored(root, rel)) folders.add(dirname(rel));
+  }
+  if (folders.size === 0) return false;
+  const patterns = [...folders].flatMap((d) => {
+    const base = d === '.' ? '/' : '/' + escapeGitignore(d.split(sep).join('/')) + '/';
+    return ['*.key', '*.pfx', '*.p12'].map((ext) => base + ext);
+  });
+  try {
+    return await ensureGitignored(root, patterns);
+  } catch (e) {
+    throw unwritable(join(root, '.gitignore'), e);
+  }
+}
+
+/**
+ * Creates new files all-or-nothing: refuses if any exists, git-ignores the private ones
+ * before they exist, writes each to a temp file and hard-links it into place (link fails if
+ * the name exists, so nothing is overwritten even in a race); on failure removes what it made.
+ */
+export async function writeNewFiles(
+  workspaceRoot: string,
+  folder: string,
+  contents: [path: string, data: Buffer | string, mode: number][],
+  privateFiles: string[],
+): Promise<void> {
+  const root = resolve(workspaceRoot);
   const existing: string[] = [];
   for (const [p] of contents) {
     if (await lstat(p).then(() => true, () => false)) existing.push(p);
   }
+  const show = (p: string) => (relative(root, p).startsWith('..') ? p : relative(root, p));
   if (existing.length)
-    throw new UserError(`Not overwriting existing ${existing.map((p) => relative(root, p) || p).join(', ')}: choose another name or move them away.`, 'file-exists');
+    throw new UserError(`Not overwriting existing ${existing.map(show).join(', ')}: choose another name or move them away.`, 'file-exists');
 
   try {
     await mkdir(folder, { recursive: true });
   } catch (e) {
     throw unwritable(folder, e);
   }
-
-  // Inside the workspace, make sure git will never pick up the private files.
-  const relFolder = relative(root, folder);
-  const inside = !relFolder.startsWith('..') && !isAbsolute(relFolder);
-  if (inside) {
-    const privates = [paths.key, paths.pfx].filter((p): p is string => !!p);
-    if (privates.some((p) => !isGitignored(root, p))) {
-      const base = relFolder ? '/' + escapeGitignore(relFolder.split(sep).join('/')) + '/' : '/';
-      try {
-        await ensureGitignored(root, ['*.key', '*.pfx', '*.p12'].map((ext) => base + ext));
-      } catch (e) {
-        throw unwritable(join(root, '.gitignore'), e);
-      }
-    }
-  }
+  await gitignorePrivateFiles(root, privateFiles);
 
   const created: string[] = [];
   try {
     for (const [p, data, mode] of contents) {
-      const tmp = join(folder, `.${o.name}.${randomBytes(6).toString('hex')}.tmp`);
+      const tmp = join(dirname(p), `.${basename(p)}.${randomBytes(6).toString('hex')}.tmp`);
       try {
         const fh = await open(tmp, 'wx', mode);
         try {
           await fh.writeFile(data);
-          await fh.chmod(mode); // the umask may have widened nothing, but make it exact
+          await fh.chmod(mode); // exact, whatever the umask
           await fh.sync();
         } finally {
           await fh.close();
@@ -123,22 +147,20 @@ export async function writeKeyFiles(o: WriteKeyFilesOptions): Promise<KeyFiles> 
           await link(tmp, p);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'EEXIST') throw new UserError(`Not overwriting ${relative(root, p)}: it appeared while writing.`, 'file-exists');
+          if (code === 'EEXIST') throw new UserError(`Not overwriting ${show(p)}: it appeared while writing.`, 'file-exists');
           if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw e;
           // File systems without hard links: re-check, then rename.
-          if (await lstat(p).then(() => true, () => false)) throw new UserError(`Not overwriting ${relative(root, p)}.`, 'file-exists');
+          if (await lstat(p).then(() => true, () => false)) throw new UserError(`Not overwriting ${show(p)}.`, 'file-exists');
           await rename(tmp, p);
         }
         created.push(p);
       } finally {
         await unlink(tmp).catch(() => undefined);
       }
-      await chmod(p, mode);
     }
   } catch (e) {
     await Promise.all(created.map((p) => unlink(p).catch(() => undefined)));
     if (e instanceof UserError) throw e;
     throw unwritable(folder, e);
   }
-  return paths;
 }

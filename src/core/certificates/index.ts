@@ -8,7 +8,7 @@ export { inspectCertificates, inspectCertificateFile, thumbprintOf, readCertific
 export { keyMatchesCertificate, assertKeyMatches, loadPrivateKey } from './keys';
 export { exportPfx, importPfx, readPfx, usesLegacyPbe, DEFAULT_FRIENDLY_NAME } from './pfx';
 export type { ExportPfxOptions, PfxContents } from './pfx';
-export { writeKeyFiles, validateKeyName, DEFAULT_CERT_FOLDER } from './files';
+export { writeKeyFiles, writeNewFiles, gitignorePrivateFiles, validateKeyName, DEFAULT_CERT_FOLDER } from './files';
 export type { WriteKeyFilesOptions, KeyFiles } from './files';
 export { ensureGitignored, isGitignored } from './gitignore';
 export { derToPem, pemBlocks } from './pem';

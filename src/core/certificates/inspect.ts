@@ -26,6 +26,12 @@ const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, se
 const KEY_TYPES: Record<string, string> = { rsa: 'RSA', 'rsa-pss': 'RSA-PSS', ec: 'EC', dsa: 'DSA', ed25519: 'Ed25519', ed448: 'Ed448' };
 const DAY = 86_400_000;
 
+/** Whole days left, rounded away from zero: a fresh 600-day cert has 600, one expired an hour ago -1. */
+function daysUntil(t: number, now: number): number {
+  const d = (t - now) / DAY;
+  return d >= 0 ? Math.ceil(d) : Math.floor(d);
+}
+
 /** Node prints a DN one attribute per line; Windows and Flowgear show it comma-separated. */
 const dn = (s: string | undefined) => (s ?? '').split('\n').filter(Boolean).join(', ');
 
@@ -51,7 +57,7 @@ export function describeCertificate(der: Buffer, now = Date.now()): CertificateI
     signatureAlgorithm: SIGNATURE_ALGORITHMS[parts.signatureAlgorithmOid] ?? parts.signatureAlgorithmOid,
     selfSigned: parts.issuerName.equals(parts.subjectName) && x.verify(x.publicKey),
     expired: notAfter.getTime() < now,
-    daysLeft: Math.floor((notAfter.getTime() - now) / DAY),
+    daysLeft: daysUntil(notAfter.getTime(), now),
     pem: derToPem(der),
   };
 }

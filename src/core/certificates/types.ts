@@ -56,7 +56,7 @@ export interface CertificateInfo {
   signatureAlgorithm: string;
   selfSigned: boolean;
   expired: boolean;
-  /** Whole days until notAfter; negative once expired. */
+  /** Days until notAfter, rounded away from zero (a fresh 600-day cert: 600); negative once expired. */
   daysLeft: number;
   /** This certificate alone, PEM. */
   pem: string;

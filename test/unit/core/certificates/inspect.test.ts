@@ -61,7 +61,7 @@ describe('certificates: inspect', () => {
   it('days left and expired follow the clock', async () => {
     const g = await generateCertificate({ keyType: 'ec', days: 10 });
     const now = describeCertificate(g.certDer);
-    assert.equal(now.daysLeft, 9);
+    assert.equal(now.daysLeft, 10);
     const later = describeCertificate(g.certDer, g.notAfter.getTime() + 2 * 86_400_000);
     assert.equal(later.expired, true);
     assert.equal(later.daysLeft, -2);
