@@ -51,8 +51,7 @@ function usable(certPem: string | undefined, keyPem: string | undefined, check: 
 }
 
 function coversNames(c: X509Certificate, names: string[]): boolean {
-  const san = c.subjectAltName ?? '';
-  return names.every((n) => san.includes(isIP(n) ? `IP Address:${n}` : `DNS:${n}`));
+  return names.every((n) => (isIP(n) ? c.checkIP(n) : c.checkHost(n)) !== undefined);
 }
 
 /**
