@@ -4,6 +4,7 @@ import { keys } from './keys';
 import { workflows } from './workflows';
 import { check } from './check';
 import { cert } from './cert';
+import { code } from './code';
 
 /**
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
@@ -14,4 +15,5 @@ export const commands: Record<string, Command> = {
   workflows,
   check,
   cert,
+  code,
 };

@@ -1,4 +1,5 @@
 import type { ResolvedRequest } from '../invoke/types';
+import { UserError } from '../errors';
 import { CodegenOptions, comment, describe, headersOf, insecureWarning, passphraseEnvOf, shq } from './common';
 
 /**
@@ -14,7 +15,7 @@ export function generateCurl(req: ResolvedRequest, opts: CodegenOptions): string
   // HTTP/1.1: a server can only ask for the certificate mid-request (renegotiation) over HTTP/1.1.
   args.push('--http1.1');
   if (windows) {
-    if (!c.thumbprint) throw new Error('The Windows certificate-store form needs the key\'s thumbprint.');
+    if (!c.thumbprint) throw new UserError(`key '${c.keyName}' has no thumbprint for the Windows certificate-store form`, 'codegen-no-thumbprint');
     args.push(`--cert ${shq(`CurrentUser\\MY\\${c.thumbprint}`)}`);
   } else if (c.pfx) {
     args.push('--cert-type P12', `--cert ${shq(c.pfx)}`);

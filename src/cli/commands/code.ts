@@ -1,0 +1,70 @@
+import { generate, isLanguage, LANGUAGE_INFO, LANGUAGES } from '../../core/codegen';
+import { prepareForCodegen } from '../../core/codegen/prepare';
+import { resolveRequest } from '../../core/invoke/resolve';
+import { type Command, UsageError, parse } from '../args';
+import { loadForCli } from '../manifest';
+
+const variants = LANGUAGES.filter((l) => LANGUAGE_INFO[l].variants.length)
+  .map((l) => `${l}: ${LANGUAGE_INFO[l].variants.map((v) => v.id).join(', ')}`)
+  .join('; ');
+
+const usage = `Usage:
+  flowgear-mtls code LANG WORKFLOW --key NAME [--env NAME] [--var k=v]... [--workspace DIR]
+                [--variant V] [--passphrase-env VAR]
+
+Prints client code that invokes WORKFLOW with key NAME's client certificate, exactly as
+'flowgear-mtls invoke' would send it: URL with _profile, expanded path, query, headers and
+body, the manifest's CA. Key material is referenced by path, never embedded; a passphrase is
+read from the environment variable the code names (--passphrase-env, the key's
+passphraseEnv in flowgear.json, or FLOWGEAR_PASSPHRASE_<KEY>).
+
+LANG: ${LANGUAGES.join(', ')}
+--variant (default: what suits the key): ${variants}.`;
+
+const options = {
+  key: { type: 'string' },
+  env: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  workspace: { type: 'string' },
+  variant: { type: 'string' },
+  'passphrase-env': { type: 'string' },
+} as const;
+
+function vars(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new UsageError(`--var expects name=value (got '${item}')`);
+    out[item.slice(0, i).trim()] = item.slice(i + 1);
+  }
+  return out;
+}
+
+export const code: Command = {
+  summary: 'print client code (C#, PowerShell, JS, TS, Python, Java, Go, curl) for an invoke',
+  usage,
+  async run(argv, io) {
+    const { values: v, positionals } = parse(argv, options);
+    if (positionals.length !== 2) throw new UsageError('expected LANG and WORKFLOW; see flowgear-mtls code --help');
+    const [lang, workflow] = positionals;
+    if (!isLanguage(lang)) throw new UsageError(`unknown language '${lang}' (one of: ${LANGUAGES.join(', ')})`);
+    if (!v.key) throw new UsageError('--key NAME is required (a key from flowgear.json)');
+    const known = LANGUAGE_INFO[lang].variants.map((x) => x.id);
+    if (v.variant !== undefined && !known.includes(v.variant)) {
+      throw new UsageError(`--variant for ${lang}: ${known.length ? known.join(', ') : 'none'} (got '${v.variant}')`);
+    }
+    if (v['passphrase-env'] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v['passphrase-env'])) {
+      throw new UsageError(`--passphrase-env expects a variable NAME (got '${v['passphrase-env']}')`);
+    }
+    const manifest = await loadForCli(v.workspace, io);
+    const req = resolveRequest(manifest, {
+      workflow,
+      key: v.key,
+      environment: v.env,
+      vars: vars(v.var),
+      passphraseEnv: v['passphrase-env'],
+    });
+    io.out(generate(lang, prepareForCodegen(req, manifest), { variant: v.variant }));
+    return 0;
+  },
+};
