@@ -37,7 +37,13 @@ function prepareDemo() {
 }
 
 prepareDemo();
-const server = await startServer({ port: Number(process.env.PORT ?? 0) });
+let server;
+try {
+  server = await startServer({ port: Number(process.env.PORT ?? 0) });
+} catch (e) {
+  console.error(`npm start: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+}
 let stopping = false;
 const stop = async () => {
   if (stopping) return;

@@ -7,31 +7,18 @@
 //   await host.close();
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, ROOT, install } from './install.mjs';
+import { workbenchUrl } from './url.mjs';
+
+export { workbenchUrl };
 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--disable-dev-shm-usage',
 ];
-
-/**
- * Builds the workbench URL. The payload is honoured only because the server runs with
- * --enable-smoke-test-driver.
- * @param {{ port: number, workspace: string, extensionDevelopmentPath: string, extensionTestsPath?: string }} o
- */
-export function workbenchUrl({ port, workspace, extensionDevelopmentPath, extensionTestsPath }) {
-  const remote = (p) => `vscode-remote://127.0.0.1:${port}${resolve(p)}`;
-  const payload = [
-    ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
-    ...(extensionTestsPath ? [['extensionTestsPath', remote(extensionTestsPath)]] : []),
-    ['skipWelcome', 'true'],
-    ['skipReleaseNotes', 'true'],
-  ];
-  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(resolve(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-}
 
 /** Kills a detached child and everything in its process group; resolves once it exited. */
 function killGroup(child) {
@@ -85,6 +72,9 @@ function spawnServer({ serverMain, dir, port, env, onServerOutput, timeoutMs }) 
       if (out.length < 100_000) out += s;
       const m = /Extension host agent listening on (\d+)/.exec(out);
       if (m) { clearTimeout(timer); res({ child, port: Number(m[1]) }); }
+      // The server stays up without its socket when the port is taken: fail now, not at the timeout.
+      const bad = /Error: listen (E[A-Z]+)[^\n]*/.exec(out);
+      if (bad && !m) fail(new Error(`VS Code server cannot listen: ${bad[0].replace(/^Error: /, '')}`));
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);

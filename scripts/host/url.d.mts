@@ -1,0 +1,1 @@
+export function workbenchUrl(o: { port: number; workspace: string; extensionDevelopmentPath: string; extensionTestsPath?: string }): string;
