@@ -4,6 +4,7 @@ import { keys } from './keys';
 import { workflows } from './workflows';
 import { check } from './check';
 import { cert } from './cert';
+import { emulator } from './emulator';
 import { code } from './code';
 
 /**
@@ -15,5 +16,6 @@ export const commands: Record<string, Command> = {
   workflows,
   check,
   cert,
+  emulator,
   code,
 };

@@ -1,0 +1,102 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { startEmulator, type CertRequestMode } from '../../emulator';
+import { type Command, UsageError, parse } from '../args';
+
+const usage = `Usage:
+  flowgear-mtls emulator [--workspace DIR] [--port N] [--host ADDR]
+                [--cert-request handshake|renegotiate] [--disable-delay S] [--body-limit BYTES]
+
+Runs a local stand-in for a Flowgear site, driven by DIR/flowgear.json: HTTPS with client
+certificates, routing by the workflows' method + path template, and the key rules (certificate
+thumbprint, enabled, permitted workflows, target environment). Refusals answer 404 like Flowgear,
+and a log line says why. On first start it creates a local CA in DIR/.flowgear/ (git-ignored);
+point the manifest's "ca" at it. The manifest is reloaded when it changes. Runs until Ctrl+C.
+
+  --port N              listen port (default 0 = any free port)
+  --host ADDR           listen address (default 127.0.0.1)
+  --cert-request MODE   handshake (default): ask for the certificate in the TLS handshake;
+                        renegotiate: TLS 1.2, ask only when a request carries
+                        'X-Provide-Client-Certificate: Yes' (as IIS-style front ends do)
+  --disable-delay S     a disabled key keeps working S seconds (Flowgear: up to 300)
+  --body-limit BYTES    larger request bodies get 413 (default 1048576)
+
+A management-API subset (sites, keys, environments, workflows) answers under /_management.`;
+
+const options = {
+  workspace: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'cert-request': { type: 'string' },
+  'disable-delay': { type: 'string' },
+  'body-limit': { type: 'string' },
+} as const;
+
+function wholeNumber(v: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > max) throw new UsageError(`${flag} expects a whole number from 0 to ${max} (got '${v}')`);
+  return n;
+}
+
+const time = () => new Date().toISOString().slice(11, 23);
+
+export const emulator: Command = {
+  summary: 'run a local Flowgear emulator (mTLS, key rules from flowgear.json)',
+  usage,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, options, false);
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const mode = values['cert-request'] ?? 'handshake';
+    if (mode !== 'handshake' && mode !== 'renegotiate') {
+      throw new UsageError(`--cert-request must be handshake or renegotiate (got '${mode}')`);
+    }
+    const workspace = resolve(io.cwd, values.workspace ?? '.');
+    const emu = await startEmulator({
+      workspace,
+      port: wholeNumber(values.port, '--port', 65535),
+      host: values.host,
+      certRequest: mode as CertRequestMode,
+      disableDelaySeconds: wholeNumber(values['disable-delay'], '--disable-delay'),
+      bodyLimit: wholeNumber(values['body-limit'], '--body-limit'),
+      log: (line) => io.out(`[${time()}] ${line}\n`),
+    });
+    const caRel = relative(workspace, emu.caPath).split('\\').join('/');
+    io.out(
+      `listening on ${emu.url}\n` +
+        `CA certificate: ${emu.caPath}\n` +
+        `  trust it in flowgear.json: "ca": "${caRel}" (site or environment), with "site" or "baseUrl": "${emu.url}"\n` +
+        `management API: ${emu.managementUrl} (auth=${emu.managementSessionId})\n` +
+        'press Ctrl+C to stop\n',
+    );
+
+    // Watch the folder, not the file: editors save by rename, which ends a file watch.
+    const manifestFile = resolve(workspace, 'flowgear.json');
+    let watcher: FSWatcher | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      watcher = watch(dirname(manifestFile), (_event, name) => {
+        if (name && name.toString() !== basename(manifestFile)) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void emu.reload(), 150);
+      });
+      watcher.on('error', () => io.err('flowgear-mtls: stopped watching flowgear.json; restart to pick up changes\n'));
+    } catch {
+      io.err('flowgear-mtls: cannot watch flowgear.json; restart the emulator after editing it\n');
+    }
+
+    await new Promise<void>((done) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        io.out(`[${time()}] ${signal}: stopping\n`);
+        clearTimeout(timer);
+        watcher?.close();
+        void emu.close().then(done);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    return 0;
+  },
+};
