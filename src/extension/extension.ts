@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
+import { register as registerInvoke } from './invoke';
 
 /**
  * The one registration point. Each capability lives in its own module and exposes
@@ -17,6 +18,8 @@ export function activate(context: vscode.ExtensionContext) {
       vscodeVersion: vscode.version,
     })),
   );
+
+  registerInvoke(context);
 
   activationMs = performance.now() - started;
   return { activationMs: () => activationMs };

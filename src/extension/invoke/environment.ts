@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { manifestFolders, manifestIn } from './manifests';
+
+const STATE_KEY = 'flowgear.invoke.environment';
+
+/**
+ * "Flowgear: <Env>" in the status bar. The choice is stored per workspace and used by
+ * every invoke that does not name an environment.
+ */
+export class EnvironmentPicker implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('flowgear.environment', vscode.StatusBarAlignment.Left, 50);
+  private readonly changed = new vscode.EventEmitter<string>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly state: vscode.Memento) {
+    this.item.name = 'Flowgear Environment';
+    this.item.command = 'flowgear.env.pick';
+    void this.refresh();
+  }
+
+  get current(): string {
+    return this.state.get<string>(STATE_KEY, 'Production');
+  }
+
+  async set(name: string): Promise<void> {
+    await this.state.update(STATE_KEY, name);
+    this.changed.fire(name);
+    await this.refresh();
+  }
+
+  /** Command flowgear.env.pick: with a name, sets it without UI; returns the environment in effect. */
+  async pick(arg?: string | { name?: string }): Promise<string | undefined> {
+    const given = typeof arg === 'string' ? arg : arg?.name;
+    const envs = await this.environments();
+    if (given) {
+      const hit = envs.find((e) => e.name.toLowerCase() === given.toLowerCase());
+      if (!hit && envs.length) throw new Error(`unknown environment '${given}' (flowgear.json declares: ${envs.map((e) => e.name).join(', ')})`);
+      await this.set(hit?.name ?? given);
+      return this.current;
+    }
+    const picked = await vscode.window.showQuickPick(
+      envs.map((e) => ({
+        label: `${e.name === this.current ? '$(check) ' : ''}${e.name}`,
+        name: e.name,
+        description: e.production ? 'Production — no _profile' : e.baseUrl ? e.baseUrl : `_profile=${e.name}`,
+        detail: e.insecure ? '$(warning) server certificate NOT verified (insecure)' : undefined,
+      })),
+      { placeHolder: 'Flowgear environment for invokes (sets _profile or the environment hostname)' },
+    );
+    if (picked) await this.set(picked.name);
+    return this.current;
+  }
+
+  private async environments() {
+    const seen = new Map<string, { name: string; production: boolean; baseUrl?: string; insecure?: boolean }>();
+    for (const f of manifestFolders()) {
+      try {
+        for (const e of (await manifestIn(f)).environments) if (!seen.has(e.name)) seen.set(e.name, e);
+      } catch {
+        /* a broken manifest has its own diagnostics */
+      }
+    }
+    return [...seen.values()];
+  }
+
+  async refresh(): Promise<void> {
+    const envs = await this.environments();
+    const env = envs.find((e) => e.name === this.current);
+    this.item.text = `$(server-environment) Flowgear: ${this.current}`;
+    const tip = new vscode.MarkdownString(`Invokes go to the **${this.current}** environment${env?.production || !env ? '' : env.baseUrl ? ` at ${env.baseUrl}` : ` (_profile=${this.current})`}. Click to change.`);
+    if (env?.insecure) tip.appendMarkdown('\n\n$(warning) **Server certificate not verified** (`insecure` in flowgear.json).');
+    tip.supportThemeIcons = true;
+    this.item.tooltip = tip;
+    this.item.backgroundColor = env?.insecure ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    if (manifestFolders().length) this.item.show();
+    else this.item.hide();
+  }
+
+  dispose() {
+    this.item.dispose();
+    this.changed.dispose();
+  }
+}

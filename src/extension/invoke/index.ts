@@ -1,0 +1,103 @@
+import * as vscode from 'vscode';
+import { UserError, messageOf } from '../../core/errors';
+import { parseRequestFile } from '../../core/invoke/requestFile';
+import { EnvironmentPicker } from './environment';
+import { requestFromArgs } from './palette';
+import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, requestFromFile } from './requestFiles';
+import { Runner } from './runner';
+
+/** Shows a user-worded error and returns it as data, so commands called by tests can assert it. */
+function reportError(e: unknown): { error: string; code: string } {
+  const message = messageOf(e);
+  void vscode.window.showErrorMessage(`Flowgear: ${message}`);
+  return { error: message, code: e instanceof UserError ? e.code : 'internal' };
+}
+
+function requireTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage('Flowgear: invoking is disabled in Restricted Mode. Trust this workspace to invoke workflows (it reads private keys and connects to the hosts in flowgear.json).', 'Manage Workspace Trust').then((b) => {
+    if (b) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+/** The request runner: environment picker, invoke commands, response view, history, request files. */
+export function register(context: vscode.ExtensionContext) {
+  const env = new EnvironmentPicker(context.workspaceState);
+  const runner = new Runner(context);
+  const lens = new RequestCodeLens();
+  const selector: vscode.DocumentSelector = [{ language: REQUEST_LANGUAGE }, { pattern: '**/*.flowgear.http' }];
+
+  const guarded =
+    <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) =>
+    async (...a: A) => {
+      if (!requireTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
+      try {
+        return await fn(...a);
+      } catch (e) {
+        return reportError(e);
+      }
+    };
+
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{crt,cer,pem,key,pfx,p12,json}');
+  const onFile = (uri: vscode.Uri) => {
+    if (uri.path.endsWith('/flowgear.json')) void env.refresh();
+    // Any key or certificate file changed: the next invoke re-reads key material.
+    else void runner.invoker.dispose();
+  };
+
+  context.subscriptions.push(
+    env,
+    runner,
+    lens,
+    watcher,
+    watcher.onDidChange(onFile),
+    watcher.onDidCreate(onFile),
+    watcher.onDidDelete(onFile),
+    vscode.commands.registerCommand('flowgear.env.pick', async (arg?: string | { name?: string }) => {
+      try {
+        return await env.pick(arg);
+      } catch (e) {
+        return reportError(e);
+      }
+    }),
+    vscode.commands.registerCommand(
+      'flowgear.invoke',
+      guarded(async (args?: unknown) => {
+        const r = await requestFromArgs(args, env.current);
+        return r && runner.run(r.request, r.folder, { quiet: !!args });
+      }),
+    ),
+    vscode.commands.registerCommand('flowgear.invokeAgain', guarded(() => runner.again())),
+    vscode.commands.registerCommand('flowgear.history', guarded(() => runner.pickHistory())),
+    vscode.commands.registerCommand(
+      'flowgear.invokeRequest',
+      guarded(async (uri?: string, index?: number) => {
+        const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+        if (!target) throw new UserError('open a .flowgear.http request file first', 'no-request-file');
+        const i = index ?? requestIndexAtCursor();
+        const r = await requestFromFile(target, i, env.current);
+        return r && runner.run(r.request, r.folder);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'flowgear.copyRequestAsCode',
+      guarded(async (uri: string, index: number) => {
+        const r = await requestFromFile(uri, index, env.current);
+        return r && vscode.commands.executeCommand('flowgear.copyAsCode', r.request);
+      }),
+    ),
+    vscode.languages.registerCodeLensProvider(selector, lens),
+    vscode.languages.registerCompletionItemProvider(selector, new RequestCompletion(), ' ', '@'),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void env.refresh()),
+  );
+}
+
+/** Index of the request under the cursor in the active request file. */
+function requestIndexAtCursor(): number {
+  const ed = vscode.window.activeTextEditor;
+  if (!ed) return 0;
+  const line = ed.selection.active.line;
+  const blocks = parseRequestFile(ed.document.getText()).requests;
+  return (blocks.find((b) => line >= b.startLine && line <= b.endLine) ?? blocks[0])?.index ?? 0;
+}
