@@ -30,6 +30,7 @@ try {
     extensionTestsEnv: {
       FLOWGEAR_TEST_GREP: process.env.FLOWGEAR_TEST_GREP ?? '',
       FLOWGEAR_TEST_WORKSPACE: workspace,
+      FLOWGEAR_REPO_ROOT: root,
     },
   });
 } catch (e) {

@@ -1,7 +1,7 @@
 // Runs dist/test/suite/index.js inside a real VS Code extension host (offline web host)
 // on a fresh copy of test/integration/workspace/, streaming the extension host's output.
 // `runIntegration()` → { passed, failed }; a host that cannot start or times out is a failure.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +25,14 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
   const tmp = mkdtempSync(join(tmpdir(), 'flowgear-it-'));
   const workspace = join(tmp, 'workspace');
   cpSync(FIXTURE, workspace, { recursive: true });
+  // The host loads a snapshot of the built extension: in a shared tree another build may
+  // wipe dist/ while this run is in progress.
+  const extension = join(tmp, 'extension');
+  if (!(await snapshotExtension(extension))) {
+    console.error('integration: dist/ stayed incomplete (a concurrent build?) — run `node esbuild.mjs` and retry');
+    rmSync(tmp, { recursive: true, force: true });
+    return { passed: 0, failed: 1 };
+  }
 
   let output = '';
   const print = (line) => {
@@ -42,10 +50,12 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
     const started = Date.now();
     host = await startHost({
       workspace,
-      extensionTestsPath: SUITE,
+      extensionDevelopmentPath: extension,
+      extensionTestsPath: join(extension, 'dist', 'test', 'suite', 'index.js'),
       headless,
       // The server passes its environment on to the extension host; '' clears an outer value.
-      env: { FLOWGEAR_TEST_GREP: grep ?? '', FLOWGEAR_TEST_WORKSPACE: workspace },
+      // FLOWGEAR_REPO_ROOT: the extension runs from a snapshot, so tests find repo files through it.
+      env: { FLOWGEAR_TEST_GREP: grep ?? '', FLOWGEAR_TEST_WORKSPACE: workspace, FLOWGEAR_REPO_ROOT: ROOT },
       onLog: (_type, args) => print(formatLog(args)),
       onExit: (code) => exited(code),
     });
@@ -69,6 +79,31 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
   return outcome({ ...run, output });
+}
+
+/** What the extension needs at run time (as in the VSIX) plus the suite; unit test bundles stay out. */
+const SNAPSHOT = ['package.json', 'package.nls.json', 'media', 'snippets', 'dist'];
+
+/** Copies the extension to `dest`; retries while a concurrent build leaves dist/ incomplete. */
+async function snapshotExtension(dest) {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    rmSync(dest, { recursive: true, force: true });
+    try {
+      for (const entry of SNAPSHOT) {
+        const src = join(ROOT, entry);
+        if (!existsSync(src)) continue;
+        cpSync(src, join(dest, entry), { recursive: true, filter: (f) => !f.startsWith(join(ROOT, 'dist', 'test', 'unit')) });
+      }
+      // mocha (external in the test bundles) and anything else resolve from the repo's node_modules.
+      symlinkSync(join(ROOT, 'node_modules'), join(dest, 'node_modules'), 'dir');
+      const main = JSON.parse(readFileSync(join(dest, 'package.json'), 'utf8')).main ?? './dist/extension.js';
+      if (existsSync(join(dest, main)) && existsSync(join(dest, 'dist', 'test', 'suite', 'index.js'))) return true;
+    } catch {
+      // A file vanished mid-copy: a build is running; try again shortly.
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  return false;
 }
 
 /** Saves a screenshot under test-results/; returns its path, or undefined if the page is gone. */

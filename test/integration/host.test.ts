@@ -20,5 +20,8 @@ describe('integration host', () => {
 
   it("passes the runner's environment into the extension host", () => {
     assert.equal(process.env.FLOWGEAR_TEST_WORKSPACE, folder());
+    const repo = process.env.FLOWGEAR_REPO_ROOT;
+    assert.ok(repo, 'FLOWGEAR_REPO_ROOT is set');
+    assert.equal(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).name, 'flowgear-mtls');
   });
 });
