@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
 import { register as registerInvoke } from './invoke';
+import { register as registerEmulator } from './emulator';
 
 /**
  * The one registration point. Each capability lives in its own module and exposes
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext) {
   );
 
   registerInvoke(context);
+  registerEmulator(context);
 
   activationMs = performance.now() - started;
   return { activationMs: () => activationMs };

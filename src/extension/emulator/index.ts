@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { UserError, messageOf } from '../../core/errors';
+import { manifestStore } from '../manifest/store';
+import { EmulatorController, type StartArgs } from './controller';
+
+function reportError(e: unknown): { error: string; code: string } {
+  const message = messageOf(e);
+  void vscode.window.showErrorMessage(`Flowgear: ${message}`);
+  return { error: message, code: e instanceof UserError ? e.code : 'internal' };
+}
+
+/** The local emulator reads private-key paths and opens a port: trusted workspaces only. */
+function requireTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage('Flowgear: the local emulator is disabled in Restricted Mode. Trust this workspace to run it.', 'Manage Workspace Trust').then((b) => {
+    if (b) void vscode.commands.executeCommand('workbench.trust.manage');
+  });
+  return false;
+}
+
+/** "Flowgear: Start Local Emulator" / "Stop", status bar item, Output channel, reload on change. */
+export function register(context: vscode.ExtensionContext) {
+  const controller = new EmulatorController();
+  const store = manifestStore(context);
+
+  async function pickWorkspace(args: StartArgs): Promise<string | undefined> {
+    if (args.workspace) return resolve(args.workspace);
+    await store.ready;
+    const folders = store.folders();
+    if (folders.length === 0) throw new UserError('No flowgear.json in this workspace: create one first (Flowgear: Create flowgear.json).', 'no-manifest');
+    if (folders.length === 1) return folders[0].folder.uri.fsPath;
+    const pick = await vscode.window.showQuickPick(
+      folders.map((f) => ({ label: f.folder.name, description: f.uri.fsPath, path: f.folder.uri.fsPath })),
+      { title: 'Start the Flowgear emulator for which folder?' },
+    );
+    return pick?.path;
+  }
+
+  /** Reload on change: through the ManifestStore for workspace folders, else an own watcher. */
+  function watchFor(workspace: string) {
+    return (reload: () => void): vscode.Disposable => {
+      const inStore = store.folders().some((f) => f.folder.uri.fsPath === workspace);
+      if (inStore) return store.onDidChange(reload);
+      const w = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(workspace), '{flowgear.json,**/*.crt,**/*.cer,**/*.pem,**/*.der}'),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const on = () => {
+        clearTimeout(timer);
+        timer = setTimeout(reload, 150);
+      };
+      return vscode.Disposable.from(w, w.onDidChange(on), w.onDidCreate(on), w.onDidDelete(on), { dispose: () => clearTimeout(timer) });
+    };
+  }
+
+  context.subscriptions.push(
+    controller,
+    vscode.commands.registerCommand('flowgear.emulator.start', async (args: StartArgs = {}) => {
+      if (!requireTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
+      try {
+        const workspace = await pickWorkspace(args ?? {});
+        if (!workspace) return undefined;
+        const info = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: 'Starting the Flowgear emulator…' },
+          () => controller.start({ ...args, workspace }, watchFor(workspace)),
+        );
+        void vscode.window
+          .showInformationMessage(`Flowgear emulator listening on ${info.url}. Its CA: ${info.caPath}`, 'Copy URL', 'Copy CA Path', 'Show Log')
+          .then((b) => {
+            if (b === 'Copy URL') void vscode.env.clipboard.writeText(info.url);
+            if (b === 'Copy CA Path') void vscode.env.clipboard.writeText(info.caPath);
+            if (b === 'Show Log') controller.output.show(true);
+          });
+        return info;
+      } catch (e) {
+        return reportError(e);
+      }
+    }),
+    vscode.commands.registerCommand('flowgear.emulator.stop', async () => ({ stopped: await controller.stop() })),
+    vscode.commands.registerCommand('flowgear.emulator.showLog', () => controller.output.show(true)),
+    vscode.commands.registerCommand('flowgear.emulator.status', () => ({
+      running: controller.info() !== undefined,
+      ...controller.info(),
+      reloads: controller.reloads,
+      log: controller.log(),
+    })),
+  );
+}
