@@ -82,7 +82,7 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
 }
 
 /** What the extension needs at run time (as in the VSIX) plus the suite; unit test bundles stay out. */
-const SNAPSHOT = ['package.json', 'package.nls.json', 'media', 'snippets', 'dist'];
+const SNAPSHOT = ['package.json', 'package.nls.json', 'media', 'snippets', 'syntaxes', 'dist'];
 
 /** Copies the extension to `dest`; retries while a concurrent build leaves dist/ incomplete. */
 async function snapshotExtension(dest) {

@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { makeFixtureWorkspace, type FixtureWorkspace } from '../unit/helpers/fixture';
+
+interface Outcome {
+  url: string;
+  status?: number;
+  error?: string;
+  body?: string;
+  key: string;
+  environment: string;
+  explanation?: string[];
+  view: { title: string; html: string };
+}
+
+/** Webview tabs with this title, waiting briefly: the tab model follows panel creation asynchronously. */
+async function responseTabs(title: string): Promise<vscode.Tab[]> {
+  for (let i = 0; i < 50; i++) {
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === title);
+    if (tabs.length) return tabs;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return [];
+}
+
+describe('invoke (request runner) in the real host', function () {
+  this.timeout(60_000);
+  let fx: FixtureWorkspace;
+  let emu: RunningEmulator;
+
+  before(async () => {
+    await vscode.extensions.getExtension('flowgear-mtls.flowgear-mtls')!.activate();
+    fx = makeFixtureWorkspace({
+      environments: [{ name: 'Production', production: true }, { name: 'Test' }],
+      workflows: [{ name: 'Get Customer', method: 'GET', path: '/customers/{id}' }],
+      keys: [{ name: 'prod' }, { name: 'ci-test', environment: 'Test' }],
+    });
+    emu = await startEmulator({ workspace: fx.dir, certRequest: 'renegotiate' });
+    fx.manifest.site = emu.url;
+    fx.manifest.ca = emu.caPath;
+    fx.writeManifest();
+    assert.ok(await emu.reload());
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('flowgear.env.pick', 'Production');
+    await emu?.close();
+    fx?.cleanup();
+  });
+
+  it('the environment picker changes _profile on the wire', async () => {
+    assert.equal(await vscode.commands.executeCommand('flowgear.env.pick', 'Test'), 'Test');
+    const test = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', { workflow: 'Get Customer', key: 'ci-test', vars: { id: '5' }, folder: fx.dir });
+    assert.equal(test.status, 200, test.error ?? test.body);
+    assert.equal(new URL(test.url).searchParams.get('_profile'), 'Test');
+    assert.equal(JSON.parse(test.body!).FgProfile, 'Test', 'the emulator saw _profile=Test');
+
+    assert.equal(await vscode.commands.executeCommand('flowgear.env.pick', 'Production'), 'Production');
+    const prod = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', { workflow: 'Get Customer', key: 'ci-test', vars: { id: '5' }, folder: fx.dir });
+    assert.equal(new URL(prod.url).searchParams.has('_profile'), false);
+    assert.equal(prod.status, 404, 'a Test key without _profile is refused');
+    assert.equal(prod.explanation?.[0], 'environment-mismatch');
+  });
+
+  it('invoke via command arguments opens the response view with Key: NAME', async () => {
+    const r = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', { workflow: 'Get Customer', key: 'prod', vars: { id: '9' }, folder: fx.dir });
+    assert.equal(r.status, 200, r.error);
+    assert.equal(JSON.parse(r.body!).FgUsername, 'Key: prod');
+    assert.match(r.view.html, /<span id="key">Key: prod<\/span>/);
+    assert.match(r.view.html, /&lt;Username&gt;<mark class="username">Key: prod<\/mark>/);
+    const tabs = await responseTabs(r.view.title);
+    assert.equal(tabs.length, 1, `one response tab titled '${r.view.title}'`);
+    // "Invoke Again" re-renders the same tab instead of opening another.
+    const again = await vscode.commands.executeCommand<Outcome>('flowgear.invokeAgain');
+    assert.equal(again.view.title, r.view.title);
+    assert.equal((await responseTabs(r.view.title)).length, 1);
+  });
+
+  it('an unknown environment in the arguments is reported as data, without prompting', async () => {
+    const r = await vscode.commands.executeCommand<{ error: string; code: string }>('flowgear.invoke', { workflow: 'Get Customer', key: 'prod', vars: { id: '1' }, folder: fx.dir, environment: 'Nope' });
+    assert.equal(r.code, 'unknown-environment');
+    assert.match(r.error, /unknown environment 'Nope'.*'Production', 'Test'/);
+  });
+
+  it('CodeLens "Invoke" above each request in a .flowgear.http file, and it invokes', async () => {
+    const file = join(fx.dir, 'customers.flowgear.http');
+    writeFileSync(file, '@id = 77\n\n# @key prod\nGET /customers/{{id}}\n\n###\n# @key ci-test\n# @env Test\nGET /customers/1\n');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    assert.equal(doc.languageId, 'flowgear-http');
+    await vscode.window.showTextDocument(doc);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    const invokes = lenses.filter((l) => l.command?.command === 'flowgear.invokeRequest');
+    assert.deepEqual(invokes.map((l) => l.range.start.line), [3, 8]);
+    assert.ok(lenses.some((l) => l.command?.command === 'flowgear.copyRequestAsCode'));
+    const r = await vscode.commands.executeCommand<Outcome>(invokes[1].command!.command, ...(invokes[1].command!.arguments ?? []));
+    assert.equal(r.status, 200, r.error);
+    assert.equal(JSON.parse(r.body!).FgUsername, 'Key: ci-test');
+    assert.equal(JSON.parse(r.body!).FgProfile, 'Test');
+  });
+});
