@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
 import { register as registerInvoke } from './invoke';
 import { register as registerEmulator } from './emulator';
+import { register as registerCodegen } from './codegen';
 
 /**
  * The one registration point. Each capability lives in its own module and exposes
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext) {
 
   registerInvoke(context);
   registerEmulator(context);
+  registerCodegen(context);
 
   activationMs = performance.now() - started;
   return { activationMs: () => activationMs };

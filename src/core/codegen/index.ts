@@ -64,3 +64,27 @@ export function generate(lang: Language, req: ResolvedRequest, opts: CodegenOpti
       throw new UserError(`unknown language '${String(lang)}' (one of: ${LANGUAGES.join(', ')})`, 'codegen-language');
   }
 }
+
+/** One entry of the language picker: a language, optionally with a specific variant. */
+export interface LanguageChoice {
+  language: Language;
+  variant?: string;
+  label: string;
+  description?: string;
+}
+
+/**
+ * Entries for the language picker: each language with its default flavour (what suits the key),
+ * then each explicit variant; the last used choice first.
+ */
+export function languageChoices(last?: { language: string; variant?: string }): LanguageChoice[] {
+  const all: LanguageChoice[] = [];
+  for (const language of LANGUAGES) {
+    const info = LANGUAGE_INFO[language];
+    all.push({ language, label: info.label });
+    for (const v of info.variants) all.push({ language, variant: v.id, label: info.label, description: v.label });
+  }
+  const i = last ? all.findIndex((c) => c.language === last.language && c.variant === last.variant) : -1;
+  if (i > 0) all.unshift(...all.splice(i, 1));
+  return all;
+}

@@ -69,7 +69,7 @@ describe('codegen: flowgear-mtls code', function () {
   it('reports an unknown workflow or key in one line (exit 1)', async () => {
     const r = await cli('go', 'Nope', '--key', 'ci');
     assert.equal(r.code, 1);
-    assert.match(r.err, /^flowgear-mtls: unknown workflow 'Nope' \(flowgear\.json declares: 'Update Customer', 'Ping'\)\n$/);
+    assert.match(r.err, /^flowgear-mtls: unknown workflow 'Nope' \(flowgear\.json declares: 'Update Customer', 'Ping', 'Get Customer'\)\n$/);
     const k = await cli('go', 'Ping', '--key', 'ghost');
     assert.equal(k.code, 1);
     assert.match(k.err, /unknown key 'ghost'/);

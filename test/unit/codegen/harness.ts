@@ -23,6 +23,9 @@ export interface CodegenWorld {
   manifest: Manifest;
   /** A PFX of key `rsa` protected with PASSPHRASE. */
   pfx: string;
+  /** PFX files of key `ci` (modern and legacy format), protected with PASSPHRASE. */
+  ciPfx: string;
+  ciLegacyPfx: string;
   /** The same PFX in the legacy 3DES/RC2 format older runtimes (Mono's BoringSSL) can read. */
   legacyPfx: string;
   /** Key `rsa`'s private key encrypted (PKCS#8, AES) with PASSPHRASE. */
@@ -39,7 +42,8 @@ function openssl(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 /**
- * Workflow "Update Customer" (POST /customers/{id}, JSON body) and "Ping" (GET /ping),
+ * Workflows "Update Customer" (POST /customers/{id}, JSON body), "Ping" (GET /ping) and
+ * "Get Customer" (GET /customers/{id}),
  * environments Production and Test; keys `ci` (EC, PEM) and `rsa` (RSA 2048).
  */
 export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'renegotiate', log?: (line: string) => void): Promise<CodegenWorld> {
@@ -48,6 +52,7 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
     workflows: [
       { name: 'Update Customer', method: 'POST', path: '/customers/{id}' },
       { name: 'Ping', method: 'GET', path: '/ping' },
+      { name: 'Get Customer', method: 'GET', path: '/customers/{id}' },
     ],
     keys: [
       { name: 'ci', environment: 'Test' },
@@ -71,6 +76,11 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
   const env = { [PASS_ENV]: PASSPHRASE };
   openssl(['pkcs12', '-export', '-name', 'rsa', '-in', rsa.certificate, '-inkey', rsa.privateKey, '-out', pfx, '-passout', `env:${PASS_ENV}`], env);
   openssl(['pkcs12', '-export', '-legacy', '-name', 'rsa', '-in', rsa.certificate, '-inkey', rsa.privateKey, '-out', legacyPfx, '-passout', `env:${PASS_ENV}`], env);
+  const ciPfx = join(fx.dir, 'certs', 'ci.pfx');
+  const ciLegacyPfx = join(fx.dir, 'certs', 'ci-legacy.pfx');
+  for (const [out, legacy] of [[ciPfx, []], [ciLegacyPfx, ['-legacy']]] as const) {
+    openssl(['pkcs12', '-export', ...legacy, '-name', 'ci', '-in', fx.keys.ci.certificate, '-inkey', fx.keys.ci.privateKey, '-out', out, '-passout', `env:${PASS_ENV}`], env);
+  }
   openssl(['pkey', '-in', rsa.privateKey, '-aes256', '-out', encryptedKey, '-passout', `env:${PASS_ENV}`], env);
   openssl(['rsa', '-in', rsa.privateKey, '-traditional', '-out', pkcs1Key]);
 
@@ -80,6 +90,8 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
     manifest: loaded.manifest,
     pfx,
     legacyPfx,
+    ciPfx,
+    ciLegacyPfx,
     encryptedKey,
     pkcs1Key,
     resolve(o) {

@@ -6,16 +6,10 @@
  * skipped and listed.
  */
 import * as assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
 import { generate, type CodegenOptions, type Language } from '../../../src/core/codegen';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
-import {
-  has, hasPythonModule, parseOutput, PASS_ENV, PASSPHRASE, removeAll, run, scratch, startWorld, withKey, withPfx, writeProgram,
-  type CodegenWorld, type RunResult,
-} from './harness';
-
-/** The repo's node_modules (tests run from the repo root): undici for the undici variants, esbuild for TS. */
-const NODE_MODULES = resolve(process.cwd(), 'node_modules');
+import { parseOutput, PASS_ENV, removeAll, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
+import { execute, missing, type Runtime } from './runners';
 
 interface Case {
   name: string;
@@ -35,67 +29,12 @@ interface Case {
   mono?: boolean;
 }
 
-const runtimes = {
-  curl: has('curl'),
-  node: true,
-  python: has('python3'),
-  requests: hasPythonModule('requests'),
-  java: has('java', ['-version']),
-  go: has('go', ['version']),
-  mcs: has('mcs', ['--version']),
-  mono: has('mono', ['--version']),
-};
-
-/** Writes the program and runs it the way its users would; returns what it printed. */
-async function execute(lang: Language, code: string, ca: string | undefined, dirs: string[], compileOnly = false): Promise<RunResult> {
-  const dir = scratch(lang);
-  dirs.push(dir);
-  const env = { [PASS_ENV]: PASSPHRASE, NODE_PATH: NODE_MODULES };
-  switch (lang) {
-    case 'curl':
-      return run('sh', [writeProgram(dir, 'invoke.sh', code)], { env });
-    case 'javascript':
-      return run(process.execPath, [writeProgram(dir, 'invoke.js', code)], { env });
-    case 'typescript': {
-      // Transpiled by the esbuild CLI, as a user's build would.
-      const ts = writeProgram(dir, 'invoke.ts', code);
-      const out = join(dir, 'invoke.cjs');
-      const built = await run(join(NODE_MODULES, '.bin', 'esbuild'), [ts, '--format=cjs', '--platform=node', `--outfile=${out}`, '--log-level=warning']);
-      if (built.code !== 0) return built;
-      return run(process.execPath, [out], { env });
-    }
-    case 'python':
-      return run('python3', [writeProgram(dir, 'invoke.py', code)], { env });
-    case 'java':
-      return run('java', [writeProgram(dir, 'FlowgearInvoke.java', code)], { env, cwd: dir });
-    case 'go':
-      writeProgram(dir, 'main.go', code);
-      return run('go', ['run', 'main.go'], { cwd: dir, env: { ...env, GOCACHE: join(dir, 'gocache'), GOFLAGS: '-mod=mod', GOPROXY: 'off', GOPATH: join(dir, 'gopath') } });
-    case 'csharp': {
-      const src = writeProgram(dir, 'FlowgearInvoke.cs', code);
-      const built = await run('mcs', ['-nologo', '-r:System.Net.Http.dll', `-out:${join(dir, 'invoke.exe')}`, src]);
-      if (built.code !== 0 || compileOnly) return built;
-      // Mono's X509Chain ignores ChainPolicy.ExtraStore, so the CA goes into Mono's user trust
-      // store (in a private HOME) — the path a system-trusted CA takes on Windows.
-      const home = join(dir, 'home');
-      const monoEnv = { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
-      if (ca) {
-        const synced = await run('mono', ['/usr/lib/mono/4.5/cert-sync.exe', '--quiet', '--user', ca], { env: monoEnv });
-        if (synced.code !== 0) return synced;
-      }
-      return run('mono', [join(dir, 'invoke.exe')], { env: monoEnv });
-    }
-    default:
-      throw new Error(`no runner for ${lang}`);
-  }
-}
-
 const ci = (w: CodegenWorld) => w.resolve({});
 const insecure = (r: ResolvedRequest): ResolvedRequest => ({ ...r, ca: undefined, insecure: true, tlsMaxVersion: 'TLSv1.2' });
 const onLocalhost = (r: ResolvedRequest): ResolvedRequest => ({ ...r, url: r.url.replace('//127.0.0.1:', '//localhost:') });
 const rsa = (w: CodegenWorld) => w.resolve({ key: 'rsa' });
 
-const CASES: (Case & { needs: (keyof typeof runtimes)[] })[] = [
+const CASES: (Case & { needs: Runtime[] })[] = [
   { name: 'curl, PEM files', lang: 'curl', request: ci, key: 'ci', profile: 'Test', needs: ['curl'] },
   { name: 'curl, PFX + passphrase from env', lang: 'curl', request: (w) => withPfx(rsa(w), w.pfx), key: 'rsa', profile: 'Production', needs: ['curl'] },
   { name: 'curl, encrypted PEM key', lang: 'curl', request: (w) => withKey(rsa(w), w.encryptedKey, PASS_ENV), key: 'rsa', profile: 'Production', needs: ['curl'] },
@@ -129,16 +68,16 @@ describe('codegen: generated code runs against the emulator', function () {
   let world: CodegenWorld;
   const dirs: string[] = [];
   const results = new Map<string, Promise<RunResult>>();
-  const skipped = [...new Set(CASES.filter((c) => c.needs.some((n) => !runtimes[n])).flatMap((c) => c.needs.filter((n) => !runtimes[n])))];
+  const skipped = [...new Set(CASES.flatMap((c) => missing(c.needs)))];
 
   before(async function () {
     world = await startWorld('renegotiate');
     if (skipped.length) console.log(`      codegen: skipped (runtime missing): ${skipped.join(', ')}`);
     // Start every program at once: compile/JVM start-up overlap instead of adding up.
     for (const c of CASES) {
-      if (c.needs.some((n) => !runtimes[n])) continue;
+      if (missing(c.needs).length) continue;
       const req = c.request(world);
-      results.set(c.name, execute(c.lang, generate(c.lang, req, c.opts), req.ca, dirs, c.compileOnly));
+      results.set(c.name, execute(c.lang, generate(c.lang, req, c.opts), dirs, { ca: req.ca, compileOnly: c.compileOnly }));
     }
   });
   after(async () => {

@@ -1,0 +1,128 @@
+import * as vscode from 'vscode';
+import { generate, isLanguage, LANGUAGE_INFO, languageChoices, type Language } from '../../core/codegen';
+import { prepareForCodegen } from '../../core/codegen/prepare';
+import { UserError, messageOf } from '../../core/errors';
+import type { ResolvedRequest } from '../../core/invoke/types';
+import type { Manifest } from '../../core/manifest/types';
+import { manifestFolders, manifestIn } from '../invoke/manifests';
+import { requestFromArgs } from '../invoke/palette';
+
+const LAST_CHOICE = 'flowgear.codegen.lastLanguage';
+/** The request runner's environment picker keeps the current environment here (workspace state). */
+const CURRENT_ENVIRONMENT = 'flowgear.invoke.environment';
+
+/**
+ * Arguments of flowgear.copyAsCode / flowgear.openAsCode. Either a resolved `request` (response
+ * view, request-file CodeLens; a bare ResolvedRequest as the first argument works too), or
+ * what flowgear.invoke takes (`workflow`, `key`, `environment`, `vars`, `body`, `folder`) —
+ * tree items pass their node, which carries workflow and key. Missing parts are asked for.
+ */
+export interface CopyAsCodeArgs {
+  request?: ResolvedRequest;
+  workflow?: string;
+  key?: string;
+  environment?: string;
+  vars?: Record<string, string>;
+  body?: string;
+  folder?: string;
+  language?: Language;
+  variant?: string;
+  /** Also open the code in a new untitled editor of that language. */
+  open?: boolean;
+}
+
+function isResolvedRequest(v: unknown): v is ResolvedRequest {
+  const r = v as ResolvedRequest | undefined;
+  return !!r && typeof r === 'object' && typeof r.url === 'string' && typeof r.method === 'string' && !!r.client && typeof r.client.keyName === 'string';
+}
+
+/** Tree nodes carry `manifest`; use its folder so multi-root workspaces don't ask. */
+function withFolder(raw: unknown): unknown {
+  const a = raw as { folder?: unknown; manifest?: Manifest } | undefined;
+  if (a && typeof a === 'object' && typeof a.folder !== 'string' && a.manifest?.root) return { ...a, folder: a.manifest.root };
+  return raw;
+}
+
+/** The manifest declaring the request's key (for its passphraseEnv), if any. */
+async function manifestFor(req: ResolvedRequest, folder?: string): Promise<Manifest | undefined> {
+  for (const f of folder ? [folder] : manifestFolders()) {
+    try {
+      const m = await manifestIn(f);
+      if (m.keys.some((k) => k.name === req.client.keyName)) return m;
+    } catch {
+      // An unloadable manifest only costs the passphrase variable name.
+    }
+  }
+  return undefined;
+}
+
+async function pickLanguage(state: vscode.Memento): Promise<{ language: Language; variant?: string } | undefined> {
+  const last = state.get<{ language: string; variant?: string }>(LAST_CHOICE);
+  const items = languageChoices(last).map((c, i) => ({
+    label: c.label,
+    description: [c.description ?? 'default for the key', i === 0 && last ? '(last used)' : ''].filter(Boolean).join(' '),
+    choice: c,
+  }));
+  const pick = await vscode.window.showQuickPick(items, { placeHolder: 'Language for the client code', matchOnDescription: true });
+  return pick && { language: pick.choice.language, variant: pick.choice.variant };
+}
+
+async function openInEditor(code: string, language: Language) {
+  const doc = await vscode.workspace.openTextDocument({ language: LANGUAGE_INFO[language].languageId, content: code });
+  await vscode.window.showTextDocument(doc, { preview: false });
+}
+
+async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openByDefault: boolean): Promise<string | undefined> {
+  const args = (isResolvedRequest(raw) ? { request: raw } : (raw ?? {})) as CopyAsCodeArgs;
+  let request = args.request;
+  let folder = typeof args.folder === 'string' ? args.folder : undefined;
+  if (!request) {
+    const currentEnv = context.workspaceState.get<string>(CURRENT_ENVIRONMENT, 'Production');
+    const r = await requestFromArgs(withFolder(raw), currentEnv);
+    if (!r) return undefined;
+    request = r.request;
+    folder = r.folder;
+  }
+  if (args.language !== undefined && !isLanguage(args.language)) {
+    throw new UserError(`unknown language '${String(args.language)}' (one of: ${Object.keys(LANGUAGE_INFO).join(', ')})`, 'codegen-language');
+  }
+  const choice = args.language ? { language: args.language, variant: args.variant } : await pickLanguage(context.globalState);
+  if (!choice) return undefined;
+  if (!args.language) await context.globalState.update(LAST_CHOICE, choice);
+
+  const code = generate(choice.language, prepareForCodegen(request, await manifestFor(request, folder)), { variant: choice.variant });
+  try {
+    await vscode.env.clipboard.writeText(code);
+  } catch {
+    // A browser host may refuse the clipboard without a user gesture: show the code instead.
+    await openInEditor(code, choice.language);
+    return code;
+  }
+  const label = LANGUAGE_INFO[choice.language].label;
+  if (args.open ?? openByDefault) await openInEditor(code, choice.language);
+  else {
+    const what = `${label} for ${request.workflow ?? request.url} (key ${request.client.keyName})`;
+    void vscode.window.showInformationMessage(`Flowgear: copied ${what} to the clipboard.`, 'Open in Editor').then((b) => {
+      if (b) void openInEditor(code, choice.language);
+    });
+  }
+  return code;
+}
+
+/** "Copy Invoke as Code…" / "Open Invoke as Code…": client code for one invoke, any language. */
+export function register(context: vscode.ExtensionContext): void {
+  const command = (open: boolean) => async (raw?: unknown) => {
+    try {
+      return await copyAsCode(context, raw, open);
+    } catch (e) {
+      const message = messageOf(e);
+      void vscode.window.showErrorMessage(`Flowgear: ${message}`);
+      return { error: message, code: e instanceof UserError ? e.code : 'internal' };
+    }
+  };
+  context.subscriptions.push(
+    vscode.commands.registerCommand('flowgear.copyAsCode', command(false)),
+    vscode.commands.registerCommand('flowgear.openAsCode', command(true)),
+  );
+}
+

@@ -1,0 +1,93 @@
+/**
+ * Runs a program in one of the generated languages with its real toolchain, the way a user
+ * would (sh, node, esbuild+node, python3, `java File.java`, `go run`, mcs+mono).
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import type { Language } from '../../../src/core/codegen';
+import { has, hasPythonModule, PASS_ENV, PASSPHRASE, run, scratch, writeProgram, type RunResult } from './harness';
+
+/** The repo's node_modules (tests run from the repo root): undici for the undici variants, esbuild for TS. */
+const NODE_MODULES = resolve(process.cwd(), 'node_modules');
+
+export const runtimes = {
+  curl: has('curl'),
+  node: true,
+  python: has('python3'),
+  requests: hasPythonModule('requests'),
+  java: has('java', ['-version']),
+  keytool: has('keytool', ['-help']),
+  go: has('go', ['version']),
+  mcs: has('mcs', ['--version']),
+  mono: has('mono', ['--version']),
+};
+export type Runtime = keyof typeof runtimes;
+
+/** Names of the missing runtimes among `needs`. */
+export function missing(needs: Runtime[]): Runtime[] {
+  return needs.filter((n) => !runtimes[n]);
+}
+
+export interface ExecuteOptions {
+  /**
+   * The server's CA. With `systemTrust`, it is trusted the way the platform trusts a CA
+   * (CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, a Java trust store) — for snippets,
+   * which rely on system trust. Without, the code itself must trust it (generated code).
+   * Mono always gets it through its user store (its X509Chain ignores ExtraStore).
+   */
+  ca?: string;
+  systemTrust?: boolean;
+  compileOnly?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function execute(lang: Language | 'shellscript', code: string, dirs: string[], o: ExecuteOptions = {}): Promise<RunResult> {
+  const dir = scratch(lang);
+  dirs.push(dir);
+  const trust = o.systemTrust && o.ca ? { CURL_CA_BUNDLE: o.ca, NODE_EXTRA_CA_CERTS: o.ca, SSL_CERT_FILE: o.ca, REQUESTS_CA_BUNDLE: o.ca } : {};
+  const env = { [PASS_ENV]: PASSPHRASE, NODE_PATH: NODE_MODULES, ...trust, ...o.env };
+  switch (lang) {
+    case 'curl':
+    case 'shellscript':
+      return run('sh', [writeProgram(dir, 'invoke.sh', code)], { env });
+    case 'javascript':
+      return run(process.execPath, [writeProgram(dir, 'invoke.js', code)], { env });
+    case 'typescript': {
+      // Transpiled by the esbuild CLI, as a user's build would.
+      const ts = writeProgram(dir, 'invoke.ts', code);
+      const out = join(dir, 'invoke.cjs');
+      const built = await run(join(NODE_MODULES, '.bin', 'esbuild'), [ts, '--format=cjs', '--platform=node', `--outfile=${out}`, '--log-level=warning']);
+      if (built.code !== 0) return built;
+      return run(process.execPath, [out], { env });
+    }
+    case 'python':
+      return run('python3', [writeProgram(dir, 'invoke.py', code)], { env });
+    case 'java': {
+      const flags: string[] = [];
+      if (o.systemTrust && o.ca) {
+        const store = join(dir, 'trust.p12');
+        const r = spawnSync('keytool', ['-importcert', '-noprompt', '-alias', 'ca', '-file', o.ca, '-keystore', store, '-storetype', 'PKCS12', '-storepass', 'changeit'], { encoding: 'utf8' });
+        if (r.status !== 0) return { code: r.status ?? 1, stdout: '', stderr: r.stderr };
+        flags.push(`-Djavax.net.ssl.trustStore=${store}`, '-Djavax.net.ssl.trustStorePassword=changeit', '-Djavax.net.ssl.trustStoreType=PKCS12');
+      }
+      return run('java', [...flags, writeProgram(dir, 'FlowgearInvoke.java', code)], { env, cwd: dir });
+    }
+    case 'go':
+      writeProgram(dir, 'main.go', code);
+      return run('go', ['run', 'main.go'], { cwd: dir, env: { ...env, GOCACHE: join(dir, 'gocache'), GOFLAGS: '-mod=mod', GOPROXY: 'off', GOPATH: join(dir, 'gopath') } });
+    case 'csharp': {
+      const src = writeProgram(dir, 'FlowgearInvoke.cs', code);
+      const built = await run('mcs', ['-nologo', '-r:System.Net.Http.dll', `-out:${join(dir, 'invoke.exe')}`, src]);
+      if (built.code !== 0 || o.compileOnly) return built;
+      const home = join(dir, 'home');
+      const monoEnv = { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+      if (o.ca) {
+        const synced = await run('mono', ['/usr/lib/mono/4.5/cert-sync.exe', '--quiet', '--user', o.ca], { env: monoEnv });
+        if (synced.code !== 0) return synced;
+      }
+      return run('mono', [join(dir, 'invoke.exe')], { env: monoEnv });
+    }
+    default:
+      throw new Error(`no runner for ${lang}`);
+  }
+}
