@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
+import { register as registerManifest } from './manifest/register';
+import { register as registerKeys } from './keys/register';
+import { register as registerWorkflows } from './workflows/register';
 import { register as registerInvoke } from './invoke';
 import { register as registerEmulator } from './emulator';
 import { register as registerCodegen } from './codegen';
@@ -24,6 +27,10 @@ export function activate(context: vscode.ExtensionContext) {
   registerInvoke(context);
   registerEmulator(context);
   registerCodegen(context);
+
+  registerManifest(context);
+  registerKeys(context);
+  registerWorkflows(context);
 
   activationMs = performance.now() - started;
   return { activationMs: () => activationMs };

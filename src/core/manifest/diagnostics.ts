@@ -57,7 +57,7 @@ function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Problem[] {
     if (rel !== undefined && !isGitignored(m.root, f.path)) {
       add(f.property, 'error', 'not-gitignored', `Key '${key.name}': the ${LABEL[f.property]} ${rel} is not ignored by git; it would be committed with the workspace.`, {
         path: f.path,
-        pattern: escapeGitignore(rel),
+        pattern: '/' + escapeGitignore(rel),
       });
     }
   }

@@ -93,7 +93,7 @@ describe('manifest diagnostics', () => {
     m.keys[1].certificate = undefined;
     m.keys[1].pfx = 'certs/other.pfx';
     const ps = only(await check(m), 'not-gitignored');
-    assert.deepEqual(ps.map((p) => p.data?.pattern).sort(), ['certs/other.pfx', 'ci-copy.key']);
+    assert.deepEqual(ps.map((p) => p.data?.pattern).sort(), ['/certs/other.pfx', '/ci-copy.key']);
     assert.ok(ps.every((p) => p.severity === 'error'));
     writeFileSync(join(fx.dir, '.gitignore'), readFileSync(join(fx.dir, '.gitignore'), 'utf8') + '*.key\n*.pfx\n');
     assert.equal(only(await check(m), 'not-gitignored').length, 0);
