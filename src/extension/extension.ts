@@ -4,6 +4,7 @@ import { register as registerManifest } from './manifest/register';
 import { register as registerKeys } from './keys/register';
 import { register as registerWorkflows } from './workflows/register';
 import { register as registerInvoke } from './invoke';
+import { register as registerCertificates } from './certificates';
 import { register as registerEmulator } from './emulator';
 import { register as registerCodegen } from './codegen';
 
@@ -31,6 +32,8 @@ export function activate(context: vscode.ExtensionContext) {
   registerManifest(context);
   registerKeys(context);
   registerWorkflows(context);
+
+  registerCertificates(context);
 
   activationMs = performance.now() - started;
   return { activationMs: () => activationMs };

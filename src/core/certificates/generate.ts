@@ -127,7 +127,7 @@ export async function generateCertificate(o: GenerateOptions = {}): Promise<Gene
   const aki = issuerParts ? issuerSki(issuerParts.extensions.get(OID.subjectKeyIdentifier)) ?? keyId(issuerParts.spki) : ski;
 
   // X.509 times have whole seconds; report exactly what the certificate says.
-  const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const notBefore = new Date(Math.floor((o.notBefore?.getTime() ?? Date.now()) / 1000) * 1000);
   const notAfter = new Date(notBefore.getTime() + days * 86_400_000);
   const isCA = o.isCA ?? !o.issuer;
 

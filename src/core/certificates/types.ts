@@ -9,8 +9,10 @@ export interface GenerateOptions {
   bits?: RsaBits;
   /** Subject common name; default none (empty subject, as `-subj "/"`). */
   cn?: string;
-  /** Validity in days from now; default 600. */
+  /** Validity in days from notBefore; default 600. */
   days?: number;
+  /** Start of validity; default now (tests back-date it to make expired certificates). */
+  notBefore?: Date;
   /** Sign with this CA instead of self-signing (the local emulator issues its server cert this way). */
   issuer?: { certPem: string; keyPem: string };
   /** true → basicConstraints CA:TRUE (default for self-signed, as openssl req -x509); false → leaf. */
