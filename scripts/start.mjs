@@ -1,65 +1,95 @@
-// `npm start`: builds the extension, prepares a demo workspace in .demo/ (git-ignored), starts
-// VS Code's web server with the extension loaded from this folder and prints the URL to open.
-// Runs until Ctrl-C; then the server and everything it started are killed.
-//   PORT=8080 npm start      fixed port (default: a free one)
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// `npm start`: builds the extension and CLI, prepares the demo workspace in .demo/workspace
+// (git-ignored; see scripts/demo-workspace.mjs), runs the local Flowgear emulator as that
+// workspace's site, and opens VS Code on it with this extension loaded:
+//   - desktop VS Code (`code --extensionDevelopmentPath`) when `code` is on PATH,
+//   - otherwise VS Code's web server from the test host, printing the URL to open.
+// Runs until Ctrl-C (or, for desktop VS Code, until its window closes); then the emulator,
+// the server and everything they started are stopped.
+//   npm start -- --web      web host even when `code` is on PATH
+//   npm start -- --reset    recreate the demo workspace (new certificates)
+//   PORT=8080 npm start     fixed port for the web host (default: a free one)
+//   FLOWGEAR_DEMO_PORT=8443 fixed emulator port (default: a free one)
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startServer } from './host/host.mjs';
+import { prepareDemoWorkspace, startDemoEmulator } from './demo-workspace.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const demo = join(root, '.demo', 'workspace');
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => !['--web', '--reset'].includes(a));
+if (unknown.length) {
+  console.error(`npm start: unknown option ${unknown[0]} (use --web, --reset)`);
+  process.exit(2);
+}
 
 const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-/** The demo manifest; written once so edits made while trying the extension survive restarts. */
-function prepareDemo() {
-  mkdirSync(join(demo, '.vscode'), { recursive: true });
-  // .demo/ lives inside this repository: keep VS Code's git prompt about the parent repo away.
-  const settings = join(demo, '.vscode', 'settings.json');
-  if (!existsSync(settings)) writeFileSync(settings, JSON.stringify({ 'git.openRepositoryInParentFolders': 'never' }, null, 2) + '\n');
-  const manifest = join(demo, 'flowgear.json');
-  if (existsSync(manifest)) return;
-  writeFileSync(manifest, JSON.stringify({
-    site: 'https://acme.flowgear.net',
-    environments: [
-      { name: 'Production', production: true },
-      { name: 'Test', production: false },
-    ],
-    workflows: [
-      { name: 'Get Customer', method: 'GET', path: '/customers/{id}' },
-      { name: 'Create Order', method: 'POST', path: '/orders' },
-      { name: 'Revenue Report', method: 'GET', path: '/reports/revenue?name={name}' },
-    ],
-    keys: [],
-  }, null, 2) + '\n');
-}
-
-prepareDemo();
-let server;
-try {
-  server = await startServer({ port: Number(process.env.PORT ?? 0) });
-} catch (e) {
-  console.error(`npm start: ${e instanceof Error ? e.message : e}`);
-  process.exit(1);
-}
+/** Everything to stop on exit, last started first. */
+const cleanups = [];
 let stopping = false;
-const stop = async () => {
+async function stop(code) {
   if (stopping) return;
   stopping = true;
-  await server.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-process.on('SIGHUP', stop);
-// If the server dies on its own there is nothing left to serve.
-server.server.on('exit', (code, signal) => {
-  if (stopping) return;
-  console.error(`VS Code server exited (${code ?? signal})`);
-  void server.close().then(() => process.exit(1));
-});
+  for (const c of cleanups.reverse()) {
+    try { await c(); } catch { /* keep stopping the rest */ }
+  }
+  process.exit(code);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => void stop(0));
+
+function fail(what, e) {
+  console.error(`npm start: ${what}: ${e instanceof Error ? e.message : e}`);
+  return stop(1);
+}
+
+const hasCode = !args.includes('--web') && spawnSync('sh', ['-c', 'command -v code'], { stdio: 'ignore' }).status === 0;
+
+try {
+  if (args.includes('--reset')) rmSync(demo, { recursive: true, force: true });
+  await prepareDemoWorkspace(demo);
+} catch (e) {
+  await fail('cannot prepare the demo workspace', e);
+}
+
+let emulator;
+try {
+  emulator = await startDemoEmulator(demo, {
+    port: Number(process.env.FLOWGEAR_DEMO_PORT ?? 0),
+    onLog: (line) => { if (/^\[/.test(line)) console.log(`emulator ${line}`); },
+    // Exit 0 = it got the terminal's Ctrl-C too (same process group): stop, quietly.
+    onExit: (how) => { if (!stopping) void (how === 0 ? stop(0) : fail('the local emulator stopped', `exit ${how}`)); },
+  });
+  cleanups.push(() => emulator.close());
+} catch (e) {
+  await fail('cannot start the local emulator', e);
+}
 
 console.log(`\nFlowgear mTLS demo workspace: ${demo}`);
-console.log(`Open in a browser:\n\n  ${server.url(demo)}\n\nPress Ctrl-C to stop.`);
+console.log(`Local Flowgear emulator (the workspace's site): ${emulator.url}`);
+
+if (hasCode) {
+  // --wait: the CLI returns when the window closes, and then the emulator stops too.
+  const code = spawn('code', ['--new-window', '--wait', `--extensionDevelopmentPath=${root}`, demo], { stdio: 'inherit' });
+  cleanups.push(() => { if (code.exitCode === null) code.kill('SIGTERM'); });
+  code.on('error', (e) => void fail('cannot run `code`', e));
+  code.on('exit', () => { console.log('VS Code window closed'); void stop(0); });
+  console.log('Opening desktop VS Code with the extension loaded. Close its window or press Ctrl-C to stop.');
+} else {
+  const { startServer } = await import('./host/host.mjs');
+  let server;
+  try {
+    server = await startServer({ port: Number(process.env.PORT ?? 0) });
+    cleanups.push(() => server.close());
+  } catch (e) {
+    await fail('cannot start the VS Code web server', e);
+  }
+  // If the server dies on its own there is nothing left to serve.
+  server.server.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`VS Code server exited (${code ?? signal})`);
+    void stop(1);
+  });
+  console.log(`\`code\` is not on PATH: VS Code for the Web is serving the workspace. Open in a browser:\n\n  ${server.url(demo)}\n\nPress Ctrl-C to stop.`);
+}
