@@ -78,6 +78,14 @@ describe('invoke (request runner) in the real host', function () {
     assert.equal((await responseTabs(r.view.title)).length, 1);
   });
 
+  it('a tree node (workflow under a key) as the argument invokes without prompts', async () => {
+    // The shape VS Code passes from the Workflows view: { kind, workflow, key, folder: WorkspaceFolder, … }.
+    const node = { kind: 'workflowKey', workflow: { name: 'Get Customer' }, key: { name: 'prod' }, folder: { uri: vscode.Uri.file(fx.dir), name: 'fx', index: 9 } };
+    const r = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', { ...node, vars: { id: '3' } });
+    assert.equal(r.status, 200, r.error);
+    assert.equal(r.key, 'prod');
+  });
+
   it('an unknown environment in the arguments is reported as data, without prompting', async () => {
     const r = await vscode.commands.executeCommand<{ error: string; code: string }>('flowgear.invoke', { workflow: 'Get Customer', key: 'prod', vars: { id: '1' }, folder: fx.dir, environment: 'Nope' });
     assert.equal(r.code, 'unknown-environment');

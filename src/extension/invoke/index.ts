@@ -84,7 +84,7 @@ export function register(context: vscode.ExtensionContext) {
       'flowgear.copyRequestAsCode',
       guarded(async (uri: string, index: number) => {
         const r = await requestFromFile(uri, index, env.current);
-        return r && vscode.commands.executeCommand('flowgear.copyAsCode', r.request);
+        return r && vscode.commands.executeCommand('flowgear.copyAsCode', { request: r.request, folder: r.folder });
       }),
     ),
     vscode.languages.registerCodeLensProvider(selector, lens),

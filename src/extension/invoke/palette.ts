@@ -27,9 +27,11 @@ export function normalizeArgs(raw: unknown): InvokeArgs {
     const v = a[k];
     return typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : undefined;
   };
-  const folder = a.folder ?? a.root;
+  // Tree nodes carry a vscode.WorkspaceFolder; commands and tests pass a path or Uri.
+  const rawFolder = a.folder ?? a.root;
+  const folder = rawFolder && typeof rawFolder === 'object' && 'uri' in rawFolder && (rawFolder as vscode.WorkspaceFolder).uri instanceof vscode.Uri ? (rawFolder as vscode.WorkspaceFolder).uri : rawFolder;
   return {
-    workflow: pick('workflow'),
+    workflow: pick('workflow') ?? pick('workflowName'),
     key: pick('key') ?? pick('keyName'),
     environment: typeof a.environment === 'string' ? a.environment : undefined,
     vars: a.vars && typeof a.vars === 'object' ? (a.vars as Record<string, string>) : undefined,
@@ -42,11 +44,12 @@ function permits(k: Key, w: Workflow) {
   return k.permittedWorkflows.some((p) => p.toLowerCase() === w.name.toLowerCase());
 }
 
-async function pickWorkflow(m: Manifest): Promise<Workflow | undefined> {
-  if (!m.workflows.length) throw new UserError('flowgear.json declares no workflows yet', 'no-workflows');
+async function pickWorkflow(m: Manifest, key?: Key): Promise<Workflow | undefined> {
+  const list = key ? m.workflows.filter((w) => permits(key, w)) : m.workflows;
+  if (!list.length) throw new UserError(key ? `key '${key.name}' permits no declared workflow` : 'flowgear.json declares no workflows yet', 'no-workflows');
   const p = await vscode.window.showQuickPick(
-    m.workflows.map((w) => ({ label: w.name, description: `${w.method} ${w.path}`, w })),
-    { placeHolder: 'Workflow to invoke', matchOnDescription: true },
+    list.map((w) => ({ label: w.name, description: `${w.method} ${w.path}`, w })),
+    { placeHolder: key ? `Workflow to invoke with key ${key.name}` : 'Workflow to invoke', matchOnDescription: true },
   );
   return p?.w;
 }
@@ -73,11 +76,10 @@ async function pickKey(m: Manifest, w: Workflow, env: string): Promise<Key | und
   return p?.k;
 }
 
-async function askVariables(w: Workflow, given: Record<string, string>, interactive: boolean): Promise<Record<string, string> | undefined> {
+async function askVariables(w: Workflow, given: Record<string, string>): Promise<Record<string, string> | undefined> {
   const vars = { ...given };
   for (const v of workflowVariables(w.path, w.method)) {
-    if (vars[v.name] !== undefined && vars[v.name] !== '') continue;
-    if (!interactive && v.where === 'query') continue;
+    if (vars[v.name] !== undefined && (vars[v.name] !== '' || v.where === 'query')) continue;
     const value = await vscode.window.showInputBox({
       title: `${w.name}: ${v.where} variable {${v.name}}`,
       prompt: `${w.method} ${w.path}`,
@@ -103,17 +105,17 @@ export async function requestFromArgs(raw: unknown, currentEnv: string): Promise
   const folder = await chooseFolder(a.folder);
   if (!folder) return undefined;
   const m = await manifestIn(folder);
-  const w = a.workflow ? findWorkflow(m, nameOf(a.workflow)!) : await pickWorkflow(m);
+  const givenKey = a.key ? findKey(m, nameOf(a.key)!) : undefined;
+  const w = a.workflow ? findWorkflow(m, nameOf(a.workflow)!) : await pickWorkflow(m, givenKey);
   if (!w) return undefined;
   const envName = a.environment ?? (m.environments.some((e) => e.name.toLowerCase() === currentEnv.toLowerCase()) ? currentEnv : findEnvironment(m, undefined).name);
-  let key: Key | undefined;
-  if (a.key) key = findKey(m, nameOf(a.key)!);
-  else {
+  let key: Key | undefined = givenKey;
+  if (!key) {
     const usable = m.keys.filter((k) => k.enabled && permits(k, w));
     key = !interactive && usable.length === 1 ? usable[0] : await pickKey(m, w, envName);
   }
   if (!key) return undefined;
-  const vars = await askVariables(w, a.vars ?? {}, interactive);
+  const vars = await askVariables(w, a.vars ?? {});
   if (!vars) return undefined;
   let body: string | undefined = a.body;
   if (body === undefined && interactive) {

@@ -48,7 +48,7 @@ export class Runner implements vscode.Disposable {
     this.views = new ResponseViews({
       again: (m) => this.run(m.request, this.folderOf(m)),
       save: (m) => this.saveBody(m),
-      code: (m) => vscode.commands.executeCommand('flowgear.copyAsCode', m.request),
+      code: (m) => vscode.commands.executeCommand('flowgear.copyAsCode', { request: m.request, folder: this.folderOf(m) }),
     });
   }
 

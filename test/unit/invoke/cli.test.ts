@@ -119,9 +119,11 @@ describe('invoke: CLI flowgear-mtls invoke', () => {
     const cli = join(process.cwd(), 'dist', 'cli.js');
     const child = spawn(process.execPath, [cli, 'invoke', 'Get Customer', '--key', 'prod', '--var', 'id=3', '--workspace', e.fx.dir]);
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
     const code = await new Promise<number | null>((r) => child.on('close', r));
-    assert.equal(code, 0);
+    assert.equal(code, 0, err);
     assert.equal(JSON.parse(out).FgUsername, 'Key: prod');
   });
 });
