@@ -39,6 +39,11 @@ export function dq(s: string): string {
   return JSON.stringify(s);
 }
 
+/** Like dq, with non-ASCII as \uXXXX: Java 17 and some compilers read sources in the locale's charset. */
+export function dqAscii(s: string): string {
+  return dq(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** POSIX shell single-quoted word. */
 export function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;

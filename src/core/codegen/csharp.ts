@@ -1,5 +1,5 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, csVerbatim, derivedP12, describe, dq, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
+import { CodegenOptions, comment, csVerbatim, derivedP12, describe, dqAscii, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
 
 export type CsharpVariant = 'store' | 'pfx' | 'pem';
 
@@ -45,18 +45,18 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
   const I = '        ';
   const needPass = passEnv && variant !== 'store';
   if (needPass) {
-    L.push(`${I}var passphrase = Environment.GetEnvironmentVariable(${dq(passEnv!)}); // never put the passphrase in code`);
+    L.push(`${I}var passphrase = Environment.GetEnvironmentVariable(${dqAscii(passEnv!)}); // never put the passphrase in code`);
     L.push(`${I}if (passphrase == null)`, `${I}{`);
-    L.push(`${I}    Console.Error.WriteLine(${dq(`Set the environment variable ${passEnv} to the passphrase of key ${c.keyName}.`)});`);
+    L.push(`${I}    Console.Error.WriteLine(${dqAscii(`Set the environment variable ${passEnv} to the passphrase of key ${c.keyName}.`)});`);
     L.push(`${I}    return 1;`, `${I}}`);
   }
   if (variant === 'store') {
     L.push(`${I}X509Certificate2 certificate;`);
     L.push(`${I}using (var store = new X509Store(StoreName.My, StoreLocation.${location}))`, `${I}{`);
     L.push(`${I}    store.Open(OpenFlags.ReadOnly);`);
-    L.push(`${I}    var found = store.Certificates.Find(X509FindType.FindByThumbprint, ${dq(c.thumbprint ?? 'THUMBPRINT')}, false);`);
+    L.push(`${I}    var found = store.Certificates.Find(X509FindType.FindByThumbprint, ${dqAscii(c.thumbprint ?? 'THUMBPRINT')}, false);`);
     L.push(`${I}    if (found.Count == 0)`, `${I}    {`);
-    L.push(`${I}        Console.Error.WriteLine(${dq(`Certificate ${c.thumbprint} (key ${c.keyName}) is not in ${location}\\My.`)});`);
+    L.push(`${I}        Console.Error.WriteLine(${dqAscii(`Certificate ${c.thumbprint} (key ${c.keyName}) is not in ${location}\\My.`)});`);
     L.push(`${I}        return 1;`, `${I}    }`);
     L.push(`${I}    certificate = found[0];`, `${I}}`);
   } else if (variant === 'pfx') {
@@ -96,15 +96,15 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
   L.push(`${I}using (var client = new HttpClient(handler))`, `${I}{`);
   const J = I + '    ';
   L.push(`${J}client.Timeout = TimeSpan.FromSeconds(30);`);
-  L.push(`${J}var request = new HttpRequestMessage(new HttpMethod(${dq(req.method)}), ${dq(req.url)});`);
-  if (req.body !== undefined) L.push(`${J}request.Content = new StringContent(${dq(req.body)}, Encoding.UTF8);`);
+  L.push(`${J}var request = new HttpRequestMessage(new HttpMethod(${dqAscii(req.method)}), ${dqAscii(req.url)});`);
+  if (req.body !== undefined) L.push(`${J}request.Content = new StringContent(${dqAscii(req.body)}, Encoding.UTF8);`);
   for (const [k, v] of headersOf(req)) {
     if (k.toLowerCase() === 'content-type' && req.body !== undefined) {
-      L.push(`${J}request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(${dq(v)});`);
+      L.push(`${J}request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(${dqAscii(v)});`);
     } else if (k.toLowerCase().startsWith('content-') && req.body !== undefined) {
-      L.push(`${J}request.Content.Headers.TryAddWithoutValidation(${dq(k)}, ${dq(v)});`);
+      L.push(`${J}request.Content.Headers.TryAddWithoutValidation(${dqAscii(k)}, ${dqAscii(v)});`);
     } else if (!k.toLowerCase().startsWith('content-')) {
-      L.push(`${J}request.Headers.TryAddWithoutValidation(${dq(k)}, ${dq(v)});`);
+      L.push(`${J}request.Headers.TryAddWithoutValidation(${dqAscii(k)}, ${dqAscii(v)});`);
     }
   }
   L.push(`${J}try`, `${J}{`);

@@ -1,5 +1,5 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, derivedP12, describe, dq, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
+import { CodegenOptions, comment, derivedP12, describe, dqAscii, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
 
 /** Headers java.net.http.HttpClient sets itself and refuses from callers. */
 const RESTRICTED = new Set(['connection', 'content-length', 'expect', 'host', 'upgrade']);
@@ -36,18 +36,18 @@ export function generateJava(req: ResolvedRequest, opts: CodegenOptions): string
   L.push('    public static void main(String[] args) throws Exception {');
   if (pemDirect) {
     L.push('        char[] passphrase = new char[0];');
-    L.push(`        KeyStore keys = pemKeyStore(Path.of(${dq(c.certificate ?? 'client.crt')}), Path.of(${dq(c.privateKey ?? 'client.key')}));`);
+    L.push(`        KeyStore keys = pemKeyStore(Path.of(${dqAscii(c.certificate ?? 'client.crt')}), Path.of(${dqAscii(c.privateKey ?? 'client.key')}));`);
   } else {
     if (passEnv) {
-      L.push(`        String secret = System.getenv(${dq(passEnv)}); // never put the passphrase in code`);
+      L.push(`        String secret = System.getenv(${dqAscii(passEnv)}); // never put the passphrase in code`);
       L.push('        if (secret == null) {');
-      L.push(`            System.err.println(${dq(`Set the environment variable ${passEnv} to the passphrase of key ${c.keyName}.`)});`);
+      L.push(`            System.err.println(${dqAscii(`Set the environment variable ${passEnv} to the passphrase of key ${c.keyName}.`)});`);
       L.push('            System.exit(1);');
       L.push('        }');
       L.push('        char[] passphrase = secret.toCharArray();');
     } else L.push('        char[] passphrase = new char[0];');
     L.push('        KeyStore keys = KeyStore.getInstance("PKCS12");');
-    L.push(`        try (InputStream in = Files.newInputStream(Path.of(${dq(p12)}))) {`);
+    L.push(`        try (InputStream in = Files.newInputStream(Path.of(${dqAscii(p12)}))) {`);
     L.push('            keys.load(in, passphrase);');
     L.push('        }');
   }
@@ -67,7 +67,7 @@ export function generateJava(req: ResolvedRequest, opts: CodegenOptions): string
     trust = 'tmf.getTrustManagers()';
     L.push("        // Trust the JDK's CAs plus the manifest's CA.");
     L.push('        KeyStore trusted = KeyStore.getInstance(new File(System.getProperty("java.home"), "lib/security/cacerts"), (char[]) null);');
-    L.push(`        try (InputStream in = Files.newInputStream(Path.of(${dq(req.ca)}))) {`);
+    L.push(`        try (InputStream in = Files.newInputStream(Path.of(${dqAscii(req.ca)}))) {`);
     L.push('            trusted.setCertificateEntry("flowgear-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));');
     L.push('        }');
     L.push('        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());');
@@ -85,14 +85,14 @@ export function generateJava(req: ResolvedRequest, opts: CodegenOptions): string
   L.push('                .version(HttpClient.Version.HTTP_1_1)');
   L.push('                .connectTimeout(Duration.ofSeconds(30))');
   L.push('                .build();');
-  L.push(`        HttpRequest request = HttpRequest.newBuilder(URI.create(${dq(req.url)}))`);
+  L.push(`        HttpRequest request = HttpRequest.newBuilder(URI.create(${dqAscii(req.url)}))`);
   L.push('                .timeout(Duration.ofSeconds(30))');
   for (const [k, v] of headersOf(req)) {
     if (RESTRICTED.has(k.toLowerCase())) continue;
-    L.push(`                .header(${dq(k)}, ${dq(v)})`);
+    L.push(`                .header(${dqAscii(k)}, ${dqAscii(v)})`);
   }
-  const publisher = req.body !== undefined ? `HttpRequest.BodyPublishers.ofString(${dq(req.body)})` : 'HttpRequest.BodyPublishers.noBody()';
-  L.push(`                .method(${dq(req.method)}, ${publisher})`);
+  const publisher = req.body !== undefined ? `HttpRequest.BodyPublishers.ofString(${dqAscii(req.body)})` : 'HttpRequest.BodyPublishers.noBody()';
+  L.push(`                .method(${dqAscii(req.method)}, ${publisher})`);
   L.push('                .build();');
   L.push('        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());');
   L.push('        System.out.println("HTTP " + response.statusCode());');

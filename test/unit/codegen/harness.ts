@@ -16,6 +16,8 @@ import { makeFixtureWorkspace, type FixtureWorkspace } from '../helpers/fixture'
 
 export const PASS_ENV = 'FG_TEST_KEY_PASSPHRASE';
 export const PASSPHRASE = 'correct horse battery staple';
+/** A body every language must carry byte for byte: quotes, newlines, $, backslashes, non-ASCII. */
+export const TRICKY_BODY = '{\n  "name": "Ada \\"Countess\\" Lovelace",\n  "note": "it\'s $HOME & <ok> `x` \\\\ back\\tslash",\n  "city": "Zürich ☕ 😀"\n}';
 
 export interface CodegenWorld {
   fx: FixtureWorkspace;
@@ -99,7 +101,7 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
         workflow: 'Update Customer',
         key: 'ci',
         vars: { id: 'C-42' },
-        body: '{"name": "Ada \\"Countess\\" Lovelace", "note": "it\'s $HOME & <ok>"}',
+        body: TRICKY_BODY,
         ...o,
       });
     },
@@ -157,6 +159,17 @@ export function writeProgram(dir: string, name: string, code: string): string {
 
 export function removeAll(dirs: string[]) {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+/** The JSON object in a program's output (the emulator's echo), if any. */
+export function echoed(stdout: string): { body?: string } | undefined {
+  const a = stdout.indexOf('{');
+  const b = stdout.lastIndexOf('}');
+  try {
+    return a >= 0 && b > a ? (JSON.parse(stdout.slice(a, b + 1)) as { body?: string }) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The response a generated program printed: "HTTP <status>" then the body. */

@@ -45,7 +45,8 @@ export async function execute(lang: Language | 'shellscript', code: string, dirs
   const dir = scratch(lang);
   dirs.push(dir);
   const trust = o.systemTrust && o.ca ? { CURL_CA_BUNDLE: o.ca, NODE_EXTRA_CA_CERTS: o.ca, SSL_CERT_FILE: o.ca, REQUESTS_CA_BUNDLE: o.ca } : {};
-  const env = { [PASS_ENV]: PASSPHRASE, NODE_PATH: NODE_MODULES, ...trust, ...o.env };
+  // A UTF-8 locale whatever the caller's (env -i in CI): Java prints through the locale's charset.
+  const env = { [PASS_ENV]: PASSPHRASE, NODE_PATH: NODE_MODULES, LC_ALL: 'C.UTF-8', ...trust, ...o.env };
   switch (lang) {
     case 'curl':
     case 'shellscript':
