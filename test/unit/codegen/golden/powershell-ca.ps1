@@ -1,0 +1,35 @@
+#Requires -Version 7
+# Flowgear key: ci-test (thumbprint 3E1F0C5A9B8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F)
+# Invoke: workflow Update Customer, POST https://acme.flowgear.net/customers/42?_profile=Test (environment Test, _profile=Test)
+# -CertificateThumbprint looks in Cert:\CurrentUser\My (Windows). Import the key once:
+#   openssl pkcs12 -export -name 'ci-test' -in /work/acme/certs/ci-test.crt -inkey /work/acme/certs/ci-test.key -out /work/acme/certs/ci-test.p12 -passout pass:
+#   Import-PfxCertificate -FilePath /work/acme/certs/ci-test.p12 -CertStoreLocation Cert:\CurrentUser\My
+# Invoke-RestMethod uses the system trust store; trust the manifest's CA once with:
+#   Import-Certificate -FilePath /work/acme/ca/corp-root.crt -CertStoreLocation Cert:\CurrentUser\Root
+
+$headers = @{
+    'X-Provide-Client-Certificate' = 'Yes'
+    'X-Trace' = 'it''s "quoted" $x'
+}
+$body = @'
+{
+  "name": "O'Brien",
+  "path": "C:\\temp"
+}
+'@
+$params = @{
+    Uri                = 'https://acme.flowgear.net/customers/42?_profile=Test'
+    Method             = 'Post'
+    Headers            = $headers
+    Body               = $body
+    ContentType        = 'application/json'
+    CertificateThumbprint = '3E1F0C5A9B8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F'
+    StatusCodeVariable = 'status'
+    SkipHttpErrorCheck = $true
+    TimeoutSec         = 30
+}
+$response = Invoke-RestMethod @params
+"HTTP $status"
+# Flowgear errors are JSON { "Message": "…" }; a 404 often means the certificate or permission is wrong.
+if ($status -ge 400 -and $response.Message) { Write-Warning "Flowgear: $($response.Message)" }
+if ($response -is [string]) { $response } else { $response | ConvertTo-Json -Depth 10 }
