@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 const benches = [
   'invoke.mjs', // 200 sequential invokes: one CLI process vs 200 curl processes (bench/README.md)
+  'manifest.mjs', // check / keys list / workflows list on 100 keys + 100 workflows (bench/README.md)
 ];
 
 let failed = 0;

@@ -43,7 +43,7 @@ function entryNodes(r: Reader, tree: Node, name: string, what: string): Node[] {
   return items.filter((n) => r.object(n, what) !== undefined);
 }
 
-const ENV_PROPS = ['name', 'production', 'baseUrl', 'ca', 'insecure', 'tlsMaxVersion'] as const;
+export const ENV_PROPS = ['name', 'production', 'baseUrl', 'ca', 'insecure', 'tlsMaxVersion'] as const;
 
 export function readEnvironments(r: Reader, tree: Node): Environment[] {
   const out: Environment[] = [];
@@ -83,7 +83,7 @@ export function readEnvironments(r: Reader, tree: Node): Environment[] {
   return out;
 }
 
-const WORKFLOW_PROPS = ['name', 'method', 'path', 'body', 'headers', 'response'] as const;
+export const WORKFLOW_PROPS = ['name', 'method', 'path', 'body', 'headers', 'response'] as const;
 
 export function readWorkflows(r: Reader, tree: Node): Workflow[] {
   const out: Workflow[] = [];
@@ -136,7 +136,7 @@ function readResponse(r: Reader, wfNode: Node, what: string): CannedResponse | u
   return res;
 }
 
-const KEY_PROPS = ['name', 'enabled', 'environment', 'certificate', 'privateKey', 'pfx', 'thumbprint', 'permittedWorkflows', 'passphraseEnv'] as const;
+export const KEY_PROPS = ['name', 'enabled', 'environment', 'certificate', 'privateKey', 'pfx', 'thumbprint', 'permittedWorkflows', 'passphraseEnv'] as const;
 
 /** Thumbprints pasted from Windows often carry spaces, colons or an invisible U+200E. */
 export function normalizeThumbprint(s: string): string {

@@ -16,7 +16,7 @@ import type { Environment, LoadResult, Manifest, Problem } from './types';
 
 export const MANIFEST_FILE = 'flowgear.json';
 
-const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys'] as const;
+export const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys'] as const;
 
 export function parseManifest(text: string, file: string): LoadResult {
   // Editors hide a BOM and count positions without it.
