@@ -1,9 +1,9 @@
-import { createHash, createPrivateKey, generateKeyPair, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { promisify } from 'node:util';
 import forge from 'node-forge';
 import { UserError } from '../errors';
 import { certificateParts, content, readTlv, subjectPublicKeyBits } from './der';
+import { generateKeys } from './keygen';
 import { keyMatchesCertificate } from './keys';
 import { derToPem, hexUpper } from './pem';
 import type { GenerateOptions, GeneratedCertificate } from './types';
@@ -12,7 +12,6 @@ const { asn1, pki } = forge;
 const U = asn1.Class.UNIVERSAL;
 const T = asn1.Type;
 const CTX = asn1.Class.CONTEXT_SPECIFIC;
-const generateKeyPairAsync = promisify(generateKeyPair);
 
 /** Flowgear's recipe: `openssl req -x509 -newkey rsa:4096 -sha256 -subj "/" -days 600`. */
 export const DEFAULT_BITS = 4096;
@@ -107,10 +106,7 @@ export async function generateCertificate(o: GenerateOptions = {}): Promise<Gene
       throw new UserError('The issuing CA key does not belong to the CA certificate.', 'key-mismatch');
   }
 
-  const pair =
-    keyType === 'ec'
-      ? await generateKeyPairAsync('ec', { namedCurve: 'prime256v1' })
-      : await generateKeyPairAsync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
+  const pair = await generateKeys(keyType, bits);
   const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
   const signer = issuerKey ?? pair.privateKey;
   const sigAlg =

@@ -58,6 +58,16 @@ describe('cli: cert', () => {
     assert.match(readFileSync(f('.gitignore'), 'utf8'), /^\/other\/\*\.pfx$/m);
   });
 
+  it('cert new with the defaults (RSA 4096, raced key generation) makes the recipe certificate and exits', () => {
+    const r = run(['cert', 'new', '--name', 'recipe'], ws);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /RSA 4096/);
+    const text = openssl(['x509', '-in', f('certs/recipe.crt'), '-noout', '-text']);
+    assert.match(text, /Public-Key: \(4096 bit\)/);
+    assert.match(text, /Subject: *\n/);
+    openssl(['pkey', '-in', f('certs/recipe.key'), '-noout']);
+  });
+
   it('cert show / thumbprint: same values as openssl, for PEM, DER and PFX', async () => {
     const io = memoryIo({ PW: 'pw1' }, ws);
     assert.equal(await main(['cert', 'show', 'certs/acme.cer', '--json'], io), 0, io.stderr);
