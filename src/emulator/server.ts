@@ -24,9 +24,17 @@ export interface ServerConfig {
 /** Per connection: the outcome of the one renegotiation renegotiate mode allows. */
 const renegotiated = new WeakMap<TLSSocket, Promise<void>>();
 
+/** Per connection: the client certificate's thumbprint (null = none), computed once. */
+const peerThumbprints = new WeakMap<TLSSocket, string | null>();
+
 function peerThumbprint(socket: TLSSocket): string | undefined {
-  const cert = socket.getPeerCertificate();
-  return cert && cert.raw ? thumbprintOfRaw(cert.raw) : undefined;
+  let t = peerThumbprints.get(socket);
+  if (t === undefined) {
+    const cert = socket.getPeerCertificate();
+    t = cert && cert.raw ? thumbprintOfRaw(cert.raw) : null;
+    peerThumbprints.set(socket, t);
+  }
+  return t ?? undefined;
 }
 
 /** Asks for the client certificate mid-connection, as IIS-style front ends do (TLS 1.2 only). */
@@ -36,7 +44,7 @@ function renegotiateOnce(socket: TLSSocket): Promise<void> {
     done = new Promise<void>((resolve, reject) => {
       const ok = socket.renegotiate({ requestCert: true, rejectUnauthorized: false }, (err) => (err ? reject(err) : resolve()));
       if (!ok) reject(new Error('the connection cannot renegotiate'));
-    });
+    }).finally(() => peerThumbprints.delete(socket));
     renegotiated.set(socket, done);
   }
   return done;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { thumbprintOf } from '../core/certificates/inspect';
 
@@ -6,7 +7,8 @@ export async function certificateThumbprint(file: string): Promise<string> {
   return thumbprintOf(await readFile(file));
 }
 
-/** Thumbprint of the DER bytes a TLS peer certificate carries (`cert.raw`). */
+/** Thumbprint of the DER bytes a TLS peer certificate carries (`cert.raw`): already DER, so
+ *  just its SHA-1 (what thumbprintOf computes after parsing a file). */
 export function thumbprintOfRaw(der: Buffer): string {
-  return thumbprintOf(der);
+  return createHash('sha1').update(der).digest('hex').toUpperCase();
 }
