@@ -137,8 +137,8 @@ export class Invoker {
           reusedConnection: conn?.reused ?? false,
         },
         sizes: { requestBody: req.body ? Buffer.byteLength(req.body) : 0, responseBody: size },
-        protocol: tlsSocket?.getProtocol?.() ?? undefined,
-        cipher: tlsSocket?.getCipher?.()?.name,
+        protocol: conn?.protocol ?? tlsSocket?.getProtocol?.() ?? undefined,
+        cipher: conn?.cipher ?? tlsSocket?.getCipher?.()?.name,
         clientCertificateConfigured: true,
         clientCertificateSent: undefined,
       };

@@ -1,6 +1,15 @@
 import type { ResolvedRequest } from './types';
 
-/** Phase durations in ms. dns/tcp/tls are 0 when the invoke reused a kept-alive connection. */
+/**
+ * Phase durations in ms. dns/tcp/tls are 0 when the invoke reused a kept-alive connection.
+ * How they are measured (see trace.ts), and what is approximate:
+ * - dns/tcp/tls: the socket's own lookup/connect/secureConnect events (dns is 0 for an IP
+ *   literal, which Node does not look up). tls is the initial handshake only.
+ * - ttfb: from undici writing the request headers (diagnostics channel) to the response
+ *   headers being parsed; it includes server time, one round trip and — on servers that ask
+ *   for the certificate by renegotiation — that second handshake.
+ * - download: response headers → last body byte as our loop read it (event-loop granular).
+ */
 export interface InvokeTimings {
   dns: number;
   tcp: number;

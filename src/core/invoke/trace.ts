@@ -1,5 +1,6 @@
 import * as diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 
 /**
  * Honest timings from two sources: our own connector timestamps each socket's
@@ -20,6 +21,9 @@ interface SocketTimes {
   lookupAt?: number;
   connectAt?: number;
   secureAt?: number;
+  /** Read at secureConnect: a socket closed by `Connection: close` can no longer tell. */
+  protocol?: string;
+  cipher?: string;
   used: boolean;
 }
 
@@ -65,10 +69,15 @@ export const socketTimes = {
     sockets.set(socket, t);
     socket.once('lookup', () => (t.lookupAt = performance.now()));
     socket.once('connect', () => (t.connectAt = performance.now()));
-    socket.once('secureConnect', () => (t.secureAt = performance.now()));
+    socket.once('secureConnect', () => {
+      t.secureAt = performance.now();
+      const tlsSocket = socket as TLSSocket;
+      t.protocol = tlsSocket.getProtocol?.() ?? undefined;
+      t.cipher = tlsSocket.getCipher?.()?.name;
+    });
   },
   /** Connection phases of a socket; `reused` for every request after its first. */
-  claim(socket: Socket): { dns: number; tcp: number; tls: number; reused: boolean; secureAt?: number } | undefined {
+  claim(socket: Socket): { dns: number; tcp: number; tls: number; reused: boolean; secureAt?: number; protocol?: string; cipher?: string } | undefined {
     const t = sockets.get(socket);
     if (!t) return undefined;
     const reused = t.used;
@@ -81,6 +90,8 @@ export const socketTimes = {
       tls: r((t.secureAt ?? t.connectAt ?? afterDns) - (t.connectAt ?? afterDns)),
       reused,
       secureAt: t.secureAt,
+      protocol: t.protocol,
+      cipher: t.cipher,
     };
   },
 };

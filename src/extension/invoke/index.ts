@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { UserError, messageOf } from '../../core/errors';
 import { parseRequestFile } from '../../core/invoke/requestFile';
 import { EnvironmentPicker } from './environment';
+import { manifestFolders, manifestIn } from './manifests';
 import { requestFromArgs } from './palette';
 import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, requestFromFile } from './requestFiles';
 import { Runner } from './runner';
@@ -39,21 +40,34 @@ export function register(context: vscode.ExtensionContext) {
       }
     };
 
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{crt,cer,pem,key,pfx,p12,json}');
-  const onFile = (uri: vscode.Uri) => {
-    if (uri.path.endsWith('/flowgear.json')) void env.refresh();
-    // Any key or certificate file changed: the next invoke re-reads key material.
-    else void runner.invoker.dispose();
+  const manifestWatcher = vscode.workspace.createFileSystemWatcher('**/flowgear.json');
+  const keyFileWatcher = vscode.workspace.createFileSystemWatcher('**/*.{crt,cer,pem,der,key,pfx,p12}');
+  const onManifest = () => void env.refresh();
+  // A key's certificate, private key or PFX changed: close its connections so the next invoke re-reads it.
+  const onKeyFile = async (uri: vscode.Uri) => {
+    for (const folder of manifestFolders()) {
+      try {
+        for (const k of (await manifestIn(folder)).keys) {
+          if ([k.certificate, k.privateKey, k.pfx].includes(uri.fsPath)) await runner.invoker.forget(k.name);
+        }
+      } catch {
+        /* broken manifest: nothing to forget */
+      }
+    }
   };
 
   context.subscriptions.push(
     env,
     runner,
     lens,
-    watcher,
-    watcher.onDidChange(onFile),
-    watcher.onDidCreate(onFile),
-    watcher.onDidDelete(onFile),
+    manifestWatcher,
+    manifestWatcher.onDidChange(onManifest),
+    manifestWatcher.onDidCreate(onManifest),
+    manifestWatcher.onDidDelete(onManifest),
+    keyFileWatcher,
+    keyFileWatcher.onDidChange(onKeyFile),
+    keyFileWatcher.onDidCreate(onKeyFile),
+    keyFileWatcher.onDidDelete(onKeyFile),
     vscode.commands.registerCommand('flowgear.env.pick', async (arg?: string | { name?: string }) => {
       try {
         return await env.pick(arg);

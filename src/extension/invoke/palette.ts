@@ -92,10 +92,21 @@ async function askVariables(w: Workflow, given: Record<string, string>): Promise
   return vars;
 }
 
+/** Body for methods that carry one: the workflow's body file (resolveRequest reads it), the active editor, or typed. */
 async function askBody(w: Workflow): Promise<string | undefined | null> {
   if (w.body || !['POST', 'PUT', 'PATCH'].includes(w.method)) return undefined;
-  const body = await vscode.window.showInputBox({ title: `${w.name}: request body`, prompt: 'JSON or text; leave empty for no body', ignoreFocusOut: true });
-  return body === undefined ? null : body === '' ? undefined : body;
+  const editor = vscode.window.activeTextEditor;
+  const choices = [
+    ...(editor ? [{ label: '$(file-code) Use the active editor', description: vscode.workspace.asRelativePath(editor.document.uri), id: 'editor' }] : []),
+    { label: '$(edit) Type a body…', id: 'type' },
+    { label: '$(circle-slash) No body', id: 'none' },
+  ];
+  const choice = await vscode.window.showQuickPick(choices, { placeHolder: `${w.name}: request body (add "body": "file.json" to the workflow in flowgear.json to skip this)` });
+  if (!choice) return null;
+  if (choice.id === 'none') return undefined;
+  if (choice.id === 'editor' && editor) return editor.selection.isEmpty ? editor.document.getText() : editor.document.getText(editor.selection);
+  const body = await vscode.window.showInputBox({ title: `${w.name}: request body`, prompt: 'JSON or text', ignoreFocusOut: true });
+  return body === undefined ? null : body;
 }
 
 /** The palette flow, or none of it where the arguments already say everything. */

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as tls from 'node:tls';
+import { Agent } from 'undici';
 import { UserError } from '../../../src/core/errors';
 import { Invoker } from '../../../src/core/invoke/invoker';
 import { resolveRequest, adhocRequest } from '../../../src/core/invoke/resolve';
@@ -52,6 +55,30 @@ describe('invoke: Invoker over real TLS (plain Node https server)', () => {
       }
     });
   }
+
+  it('renegotiation trap: a plain undici Agent stays anonymous, ours presents the certificate on every new connection', async () => {
+    const srv = await startTlsServer(pki, 'renegotiate');
+    const ca = [...tls.rootCertificates, readFileSync(pki.caCert, 'utf8')];
+    // Control: what a naive client does (session tickets on) — proves the server sets the trap.
+    const plain = new Agent({ connect: { cert: readFileSync(pki.clientCert), key: readFileSync(pki.clientKey), ca } });
+    const inv = new Invoker();
+    try {
+      const r = await plain.request({ origin: srv.url, path: '/x', method: 'GET', headers: { 'X-Provide-Client-Certificate': 'Yes' } });
+      assert.equal(JSON.parse(await r.body.text()).thumbprint, null);
+      // `connection: close` forces a new connection (and a chance to resume a session) per invoke.
+      const req = adhocRequest({ url: `${srv.url}/x`, certificate: pki.clientCert, privateKey: pki.clientKey, ca: pki.caCert, headers: { connection: 'close' } });
+      for (let i = 0; i < 3; i++) {
+        const ours = await inv.invoke(req);
+        assert.equal(JSON.parse(ours.body).thumbprint, thumb, `invoke ${i + 1}`);
+        assert.equal(ours.timings.reusedConnection, false);
+        assert.equal(ours.protocol, 'TLSv1.2');
+      }
+    } finally {
+      await plain.close();
+      await inv.dispose();
+      await srv.close();
+    }
+  });
 
   it('keeps one Agent per key and origin alive: the second invoke reuses the connection', async () => {
     const srv = await startTlsServer(pki, 'handshake');
