@@ -7,6 +7,7 @@ const benches = [
   'invoke.mjs', // 200 sequential invokes: one CLI process vs 200 curl processes (bench/README.md)
   'manifest.mjs', // check / keys list / workflows list on 100 keys + 100 workflows (bench/README.md)
   'cert.mjs', // cert new (RSA 4096, whole process) vs openssl req -x509; hover for a 4096-bit cert (bench/README.md)
+  'emulator.mjs', // emulator start cold/warm; invokes/s on one kept-alive mTLS connection vs a new handshake each (bench/README.md)
 ];
 
 let failed = 0;
