@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHost } from './host.mjs';
 import { ROOT } from './install.mjs';
-import { formatLog, outcome } from './result.mjs';
+import { formatLog, isChatter, outcome } from './result.mjs';
 
 const SUITE = join(ROOT, 'dist', 'test', 'suite', 'index.js');
 const FIXTURE = join(ROOT, 'test', 'integration', 'workspace');
@@ -35,9 +35,10 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
   }
 
   let output = '';
+  const verbose = process.env.FLOWGEAR_TEST_VERBOSE === '1';
   const print = (line) => {
     output += line + '\n';
-    process.stdout.write(line + '\n');
+    if (verbose || !isChatter(line)) process.stdout.write(line + '\n');
   };
   /** @type {(code: number) => void} */
   let exited = () => {};
@@ -85,7 +86,7 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
 const SNAPSHOT = ['package.json', 'package.nls.json', 'media', 'snippets', 'syntaxes', 'dist'];
 
 /** Copies the extension to `dest`; retries while a concurrent build leaves dist/ incomplete. */
-async function snapshotExtension(dest) {
+export async function snapshotExtension(dest) {
   for (let attempt = 0; attempt < 10; attempt++) {
     rmSync(dest, { recursive: true, force: true });
     try {

@@ -36,3 +36,18 @@ export function outcome({ output, exitCode, timedOut, error }) {
 export function formatLog(args) {
   return Array.isArray(args) ? format(...args) : format(args);
 }
+
+/** Workbench chatter that says nothing about the suite (shown with FLOWGEAR_TEST_VERBOSE=1). */
+const CHATTER = [
+  /^Ignoring fetching additional builtin extensions from gallery/,
+  /^Updating additional builtin extensions cache/,
+  /^Creating a socket \(/,
+  /^Resolv(ing|ed) connection token/,
+  /^\[Service Worker\] registration/,
+  /^ChatSessionStore: /,
+];
+
+/** @param {string} line */
+export function isChatter(line) {
+  return CHATTER.some((re) => re.test(line));
+}

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatLog, outcome, parseResult } from '../../../scripts/host/result.mjs';
+import { formatLog, isChatter, outcome, parseResult } from '../../../scripts/host/result.mjs';
 
 describe('integration host: result parsing', () => {
   it('reads the last summary line among other output', () => {
@@ -28,5 +28,13 @@ describe('integration host: result parsing', () => {
     assert.equal(formatLog(['  %d passing (%s)', 4, '93ms']), '  4 passing (93ms)');
     assert.equal(formatLog(['plain']), 'plain');
     assert.equal(formatLog('not an array'), 'not an array');
+  });
+
+  it('hides only known workbench chatter, never test output', () => {
+    assert.equal(isChatter('Ignoring fetching additional builtin extensions from gallery as it is disabled.'), true);
+    assert.equal(isChatter('Creating a socket (renderer-ExtensionHost-1)...'), true);
+    assert.equal(isChatter('    ✔ Creating a socket (renderer) works'), false);
+    assert.equal(isChatter('integration: 1 passed, 0 failed'), false);
+    assert.equal(isChatter('Error: Cannot find module'), false);
   });
 });
