@@ -21,7 +21,9 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
   L.push(`CERT_FILE = ${dq(files.cert)}`);
   L.push(`KEY_FILE = ${dq(files.key)}`);
   if (req.ca) L.push(`CA_FILE = ${dq(req.ca)}  # trusted in addition to the system CAs`);
-  if (passEnv) {
+  // A key extracted from a PFX is written unencrypted: only an encrypted PEM key needs the passphrase here.
+  const keyPass = passEnv && !files.fromPfx;
+  if (keyPass) {
     L.push(`PASSPHRASE = os.environ.get(${dq(passEnv)})  # never put the passphrase in code`);
     L.push('if PASSPHRASE is None:');
     L.push(`    sys.exit(${dq(`Set the environment variable ${passEnv} to the passphrase of key ${req.client.keyName}.`)})`);
@@ -41,7 +43,7 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
     L.push('    ctx.verify_mode = ssl.CERT_NONE');
   }
   if (req.tlsMaxVersion === 'TLSv1.2') L.push('    ctx.maximum_version = ssl.TLSVersion.TLSv1_2');
-  L.push(`    ctx.load_cert_chain(CERT_FILE, KEY_FILE${passEnv ? ', password=PASSPHRASE' : ''})`);
+  L.push(`    ctx.load_cert_chain(CERT_FILE, KEY_FILE${keyPass ? ', password=PASSPHRASE' : ''})`);
   L.push('    # No session tickets: a server that renegotiates to ask for the certificate must get it.');
   L.push('    ctx.options |= ssl.OP_NO_TICKET');
   L.push('    return ctx');

@@ -54,7 +54,8 @@ describe('codegen: generators', () => {
           assert.ok(!/-----BEGIN [A-Z ]+-----\s*[A-Za-z0-9+/=]{16}/.test(code), `${lang}/${variant}: key material`);
           const names = [req.client.certificate, req.client.pfx, req.client.thumbprint].filter(Boolean) as string[];
           assert.ok(names.some((n) => code.includes(n) || code.includes(n.replace(/\.(pfx|key|crt)$/, ''))), `${lang}/${variant}: references the key`);
-          if (req.client.passphraseEnv && !(lang === 'csharp' && (variant ?? (req.client.pfx ? 'pfx' : 'store')) === 'store') && !(lang === 'powershell' && variant === 'thumbprint') && !(lang === 'curl' && variant === 'windows')) {
+          const extractsPfx = req.client.pfx && (lang === 'python' || lang === 'go');
+          if (req.client.passphraseEnv && !extractsPfx && !(lang === 'csharp' && (variant ?? (req.client.pfx ? 'pfx' : 'store')) === 'store') && !(lang === 'powershell' && variant === 'thumbprint') && !(lang === 'curl' && variant === 'windows')) {
             assert.ok(code.includes(req.client.passphraseEnv), `${lang}/${variant}: reads ${req.client.passphraseEnv}`);
           }
           assert.ok(code.includes('ci-test'), `${lang}/${variant}: names the key`);
@@ -102,6 +103,9 @@ describe('codegen: generators', () => {
     assert.match(generate('java', encrypted), /openssl pkcs12 -export .* -passin env:FLOWGEAR_PASSPHRASE_CI_TEST/);
     assert.match(generate('go', pfx), /openssl pkcs12 -in \/work\/acme\/certs\/ci-test\.pfx -passin env:FLOWGEAR_PASSPHRASE_CI_TEST -clcerts/);
     assert.match(generate('python', pfx), /CERT_FILE = "\/work\/acme\/certs\/ci-test\.crt"/);
+    assert.match(generate('python', pfx), /openssl pkcs12 -in \/work\/acme\/certs\/ci-test\.pfx -passin env:FLOWGEAR_PASSPHRASE_CI_TEST/);
+    assert.doesNotMatch(generate('python', pfx), /password=PASSPHRASE/, 'the extracted key is not encrypted');
+    assert.match(generate('python', encrypted), /load_cert_chain\(CERT_FILE, KEY_FILE, password=PASSPHRASE\)/);
     for (const lang of ['javascript', 'typescript'] as const) {
       for (const variant of ['https', 'undici']) assert.match(generate(lang, base, { variant }), /secureOptions: constants\.SSL_OP_NO_TICKET/);
     }

@@ -4,7 +4,7 @@
  * each language's real toolchain. Everything is generated in temp dirs at run time.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManifest } from '../../../src/core/manifest/load';
@@ -110,6 +110,20 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
       fx.cleanup();
     },
   };
+}
+
+/** A copy of a file in its own scratch dir, for programs that write files next to it. */
+export function isolatedCopy(file: string, dirs: string[]): string {
+  const dir = scratch('copy');
+  dirs.push(dir);
+  const out = join(dir, file.replace(/^.*\//, ''));
+  copyFileSync(file, out);
+  return out;
+}
+
+/** The one-time `openssl …` commands a generated program's header comment asks the user to run. */
+export function recipeCommands(code: string): string[] {
+  return [...code.matchAll(/^(?:#|\/\/)\s+(openssl .*)$/gm)].map((m) => m[1]);
 }
 
 /** Request variants that swap the key material of key `rsa`. */

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { generate, type CodegenOptions, type Language } from '../../../src/core/codegen';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
-import { echoed, parseOutput, PASS_ENV, TRICKY_BODY, removeAll, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
+import { echoed, isolatedCopy, parseOutput, PASS_ENV, PASSPHRASE, recipeCommands, run, TRICKY_BODY, removeAll, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
 import { execute, missing, type Runtime } from './runners';
 
 interface Case {
@@ -27,6 +27,8 @@ interface Case {
    * the error body. A Mono that sends the certificate must get 200 and the key.
    */
   mono?: boolean;
+  /** Run the openssl commands of the program's header comment first, as its user would. */
+  recipe?: boolean;
 }
 
 const ci = (w: CodegenWorld) => w.resolve({});
@@ -50,6 +52,9 @@ const CASES: (Case & { needs: Runtime[] })[] = [
   { name: 'Java, RSA PKCS#1 PEM', lang: 'java', request: (w) => withKey(rsa(w), w.pkcs1Key), key: 'rsa', profile: 'Production', needs: ['java'] },
   { name: 'Java, PFX + passphrase', lang: 'java', request: (w) => withPfx(rsa(w), w.pfx), key: 'rsa', profile: 'Production', needs: ['java'] },
   { name: 'Go, PEM', lang: 'go', request: ci, key: 'ci', profile: 'Test', needs: ['go'] },
+  { name: 'Python http.client, PFX after the openssl commands in its comment', lang: 'python', request: (w) => withPfx(rsa(w), isolatedCopy(w.pfx, dirs)), key: 'rsa', profile: 'Production', recipe: true, needs: ['python'] },
+  { name: 'Go, PFX after the openssl commands in its comment', lang: 'go', request: (w) => withPfx(rsa(w), isolatedCopy(w.pfx, dirs)), key: 'rsa', profile: 'Production', recipe: true, needs: ['go'] },
+  { name: 'Java, encrypted PEM key after the openssl command in its comment', lang: 'java', request: (w) => withKey(rsa(w), w.encryptedKey, PASS_ENV), key: 'rsa', profile: 'Production', recipe: true, needs: ['java'] },
   { name: 'Go, insecure + TLS 1.2 cap', lang: 'go', request: (w) => insecure(rsa(w)), key: 'rsa', profile: 'Production', needs: ['go'] },
   { name: 'curl, insecure + TLS 1.2 cap', lang: 'curl', request: (w) => insecure(ci(w)), key: 'ci', profile: 'Test', needs: ['curl'] },
   { name: 'JavaScript undici, insecure + TLS 1.2 cap', lang: 'javascript', opts: { variant: 'undici' }, request: (w) => insecure(ci(w)), key: 'ci', profile: 'Test', needs: ['node'] },
@@ -63,10 +68,22 @@ const CASES: (Case & { needs: Runtime[] })[] = [
   { name: 'C# PFX without passphrase (mcs compiles)', lang: 'csharp', opts: { variant: 'pfx' }, request: (w) => ({ ...withPfx(rsa(w), w.pfx), client: { ...withPfx(rsa(w), w.pfx).client, passphraseEnv: undefined } }), key: 'rsa', profile: 'Production', compileOnly: true, needs: ['mcs'] },
 ];
 
+/** Runs the commented openssl commands in order; returns the failure, if any. */
+async function runRecipe(code: string): Promise<RunResult | undefined> {
+  const commands = recipeCommands(code);
+  if (!commands.length) return { code: 1, stdout: '', stderr: 'the program names no openssl commands' };
+  for (const cmd of commands) {
+    const r = await run('sh', ['-c', cmd], { env: { [PASS_ENV]: PASSPHRASE } });
+    if (r.code !== 0) return { ...r, stderr: `${cmd}\n${r.stderr}` };
+  }
+  return undefined;
+}
+
+const dirs: string[] = [];
+
 describe('codegen: generated code runs against the emulator', function () {
   this.timeout(180_000);
   let world: CodegenWorld;
-  const dirs: string[] = [];
   const results = new Map<string, Promise<RunResult>>();
   const skipped = [...new Set(CASES.flatMap((c) => missing(c.needs)))];
 
@@ -77,7 +94,9 @@ describe('codegen: generated code runs against the emulator', function () {
     for (const c of CASES) {
       if (missing(c.needs).length) continue;
       const req = c.request(world);
-      results.set(c.name, execute(c.lang, generate(c.lang, req, c.opts), dirs, { ca: req.ca, compileOnly: c.compileOnly }));
+      const code = generate(c.lang, req, c.opts);
+      const prepared = c.recipe ? runRecipe(code) : Promise.resolve(undefined);
+      results.set(c.name, prepared.then((failed) => failed ?? execute(c.lang, code, dirs, { ca: req.ca, compileOnly: c.compileOnly })));
     }
   });
   after(async () => {
