@@ -38,12 +38,21 @@ function peerThumbprint(socket: TLSSocket): string | undefined {
 }
 
 /** Asks for the client certificate mid-connection, as IIS-style front ends do (TLS 1.2 only). */
-function renegotiateOnce(socket: TLSSocket): Promise<void> {
+function renegotiateOnce(socket: TLSSocket, timeoutMs: number): Promise<void> {
   let done = renegotiated.get(socket);
   if (!done) {
     done = new Promise<void>((resolve, reject) => {
-      const ok = socket.renegotiate({ requestCert: true, rejectUnauthorized: false }, (err) => (err ? reject(err) : resolve()));
-      if (!ok) reject(new Error('the connection cannot renegotiate'));
+      // A client that ignores the HelloRequest must not hold the request forever.
+      const timer = setTimeout(() => reject(new Error(`the client did not renegotiate within ${timeoutMs} ms`)), timeoutMs);
+      const ok = socket.renegotiate({ requestCert: true, rejectUnauthorized: false }, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
+      if (!ok) {
+        clearTimeout(timer);
+        reject(new Error('the connection cannot renegotiate'));
+      }
     }).finally(() => peerThumbprints.delete(socket));
     renegotiated.set(socket, done);
   }
@@ -147,12 +156,13 @@ export function createInvokeServer(config: ServerConfig): https.Server {
       const asked = String(req.headers[PROVIDE_CERT_HEADER] ?? '').trim().toLowerCase() === 'yes';
       if (asked) {
         try {
-          await renegotiateOnce(socket);
+          await renegotiateOnce(socket, config.headersTimeoutMs);
         } catch (e) {
           noCertificateReason = `no client certificate: renegotiation failed (${(e as Error).message})`;
         }
         noCertificateReason ??= 'no client certificate: the client sent none after renegotiation ' +
-          '(it probably resumed its TLS session; a Node client must disable session tickets: SSL_OP_NO_TICKET)';
+          '(it probably resumed its TLS session: the client must turn TLS session tickets off — ' +
+          'Node: secureOptions SSL_OP_NO_TICKET, Python: ssl.OP_NO_TICKET)';
       } else if (!renegotiated.has(socket)) {
         noCertificateReason = `no client certificate: renegotiate mode requests it only for requests with 'X-Provide-Client-Certificate: Yes'`;
       }

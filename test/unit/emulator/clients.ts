@@ -37,6 +37,8 @@ a = json.loads(sys.stdin.read())
 ctx = ssl.create_default_context(cafile=a["ca"])
 if a.get("cert"):
     ctx.load_cert_chain(a["cert"], a["key"])
+if a.get("noTicket"):
+    ctx.options |= ssl.OP_NO_TICKET
 conn = http.client.HTTPSConnection(a["host"], a["port"], context=ctx, timeout=15)
 conn.request(a.get("method", "GET"), a["path"], body=a.get("body"), headers=a.get("headers", {}))
 r = conn.getresponse()
@@ -44,7 +46,7 @@ print(json.dumps({"status": r.status, "body": r.read().decode("utf-8")}))
 `;
 
 /** python3's ssl + http.client, verifying the server against `ca`. */
-export async function python(args: { ca: string; host: string; port: number; path: string; cert?: string; key?: string; method?: string; body?: string; headers?: Record<string, string> }): Promise<ClientResult> {
+export async function python(args: { ca: string; host: string; port: number; path: string; cert?: string; key?: string; method?: string; body?: string; headers?: Record<string, string>; noTicket?: boolean }): Promise<ClientResult> {
   const r = await run('python3', ['-c', PYTHON_CLIENT], JSON.stringify(args));
   if (r.code !== 0) return { status: 0, body: '', stderr: r.stderr };
   const out = JSON.parse(r.stdout) as { status: number; body: string };

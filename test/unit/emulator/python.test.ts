@@ -35,3 +35,33 @@ describe('emulator with python3 ssl/http.client', () => {
     assert.match(last(), /disabled key: 'off'/);
   });
 });
+
+describe('emulator with python3 ssl/http.client (renegotiate mode)', () => {
+  let fx: FixtureWorkspace;
+  let emu: RunningEmulator;
+  let last: () => string;
+  before(async () => {
+    fx = standardFixture();
+    ({ emu, last } = await withLog({ workspace: fx.dir, certRequest: 'renegotiate' }));
+  });
+  after(async () => {
+    await emu?.close();
+    fx?.cleanup();
+  });
+  const call = (noTicket: boolean) => python({
+    ca: emu.caPath, host: 'localhost', port: emu.port, path: '/customers/4', noTicket,
+    cert: fx.keys.ci.certificatePem, key: fx.keys.ci.privateKey, headers: { 'X-Provide-Client-Certificate': 'Yes' },
+  });
+
+  it('python with session tickets on falls into the same trap as Node → 404', async () => {
+    const r = await call(false);
+    assert.equal(r.status, 404, r.stderr);
+    assert.match(last(), /sent none after renegotiation .*Python: ssl\.OP_NO_TICKET/);
+  });
+
+  it('python with ssl.OP_NO_TICKET sends its certificate → 200', async () => {
+    const r = await call(true);
+    assert.equal(r.status, 200, r.stderr);
+    assert.equal(JSON.parse(r.body).FgUsername, 'Key: ci');
+  });
+});
