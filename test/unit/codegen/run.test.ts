@@ -102,7 +102,7 @@ describe('codegen: generated code runs against the emulator', function () {
   after(async () => {
     await Promise.allSettled(results.values());
     await world?.close();
-    removeAll(dirs);
+    removeAll(dirs.splice(0));
   });
 
   for (const c of CASES) {
@@ -124,6 +124,45 @@ describe('codegen: generated code runs against the emulator', function () {
       assert.match(out.body, new RegExp(`"FgProfile":\\s*"${c.profile}"`), detail);
       assert.match(out.body, /"id":\s*"C-42"/, detail);
       assert.equal(echoed(r.stdout)?.body, TRICKY_BODY, `the body arrived byte for byte\n${detail}`);
+    });
+  }
+});
+
+/**
+ * The same code against a server that asks for the certificate in the handshake (TLS 1.3
+ * allowed), so turning tickets off and accepting renegotiation costs nothing there.
+ */
+describe('codegen: generated code, certificate requested in the handshake (TLS 1.3)', function () {
+  this.timeout(180_000);
+  const langs: { lang: Language; needs: Runtime[] }[] = [
+    { lang: 'curl', needs: ['curl'] }, { lang: 'javascript', needs: ['node'] }, { lang: 'python', needs: ['python'] },
+    { lang: 'java', needs: ['java'] }, { lang: 'go', needs: ['go'] },
+  ];
+  let world: CodegenWorld;
+  const results = new Map<Language, Promise<RunResult>>();
+  before(async () => {
+    world = await startWorld('handshake');
+    for (const l of langs) {
+      if (missing(l.needs).length) continue;
+      const req = world.resolve({});
+      results.set(l.lang, execute(l.lang, generate(l.lang, req), dirs, { ca: req.ca }));
+    }
+  });
+  after(async () => {
+    await Promise.allSettled(results.values());
+    await world?.close();
+    removeAll(dirs.splice(0));
+  });
+  for (const l of langs) {
+    it(l.lang, async function () {
+      const pending = results.get(l.lang);
+      if (!pending) return this.skip();
+      const r = await pending;
+      const detail = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 1500)}\nstderr: ${r.stderr.slice(0, 1500)}`;
+      assert.equal(r.code, 0, detail);
+      assert.equal(parseOutput(r.stdout).status, 200, detail);
+      assert.match(r.stdout, /"FgUsername":\s*"Key: ci"/, detail);
+      assert.equal(echoed(r.stdout)?.body, TRICKY_BODY, detail);
     });
   }
 });
