@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { Agent, buildConnector } from 'undici';
-import { UserError } from '../errors';
+import { UserError, messageOf } from '../errors';
 import { loadClientMaterial } from './credentials';
 import { cancelledError, toUserError, type Phase } from './netErrors';
 import type { InvokeResult, InvokeTimeouts } from './result';
@@ -148,7 +148,10 @@ export class Invoker {
         throw new UserError(`${new URL(req.url).host} did not complete the invoke within ${o.timeouts?.total} ms`, 'timeout');
       }
       if (phase === 'connect' && trace.sentAt !== undefined) phase = 'headers';
-      throw toUserError(e, {
+      // Keep the socket's own error (e.g. a TLS alert) in the chain that toUserError reads.
+      const socketError = trace.socket ? socketTimes.errorOf(trace.socket) : undefined;
+      const err = socketError && socketError !== e ? Object.assign(new Error(messageOf(e)), { code: (e as { code?: string }).code, cause: socketError }) : e;
+      throw toUserError(err, {
         url: req.url,
         keyName: req.client.keyName,
         phase,

@@ -76,9 +76,9 @@ export function toUserError(e: unknown, ctx: NetContext): UserError {
   if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ERR_SSL_WRONG_VERSION_NUMBER') || /socket disconnected|other side closed|socket hang up/i.test(all)) {
     const during = ctx.phase === 'connect' ? 'during the TLS handshake' : ctx.phase === 'headers' ? 'before answering' : 'while sending the response';
     const hint =
-      ctx.phase !== 'connect' && ctx.tlsMaxVersion !== 'TLSv1.2'
-        ? '; if this server asks for the client certificate after the request (renegotiation), set "tlsMaxVersion": "TLSv1.2" on the environment'
-        : '';
+      ctx.phase === 'connect'
+        ? ''
+        : ` (it may have refused key '${ctx.keyName}'s certificate${ctx.tlsMaxVersion !== 'TLSv1.2' ? '; if it asks for the certificate after the request, by renegotiation, set "tlsMaxVersion": "TLSv1.2" on the environment' : ''})`;
     return new UserError(`${where} closed the connection ${during}${hint}`, 'reset');
   }
   return new UserError(`invoke of ${ctx.url} failed: ${messages[messages.length - 1] ?? all}`, 'network');

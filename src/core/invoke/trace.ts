@@ -24,6 +24,8 @@ interface SocketTimes {
   /** Read at secureConnect: a socket closed by `Connection: close` can no longer tell. */
   protocol?: string;
   cipher?: string;
+  /** First socket error: undici reports a TLS 1.3 alert after the handshake only as "other side closed". */
+  error?: Error;
   used: boolean;
 }
 
@@ -69,12 +71,16 @@ export const socketTimes = {
     sockets.set(socket, t);
     socket.once('lookup', () => (t.lookupAt = performance.now()));
     socket.once('connect', () => (t.connectAt = performance.now()));
+    socket.once('error', (e) => (t.error ??= e));
     socket.once('secureConnect', () => {
       t.secureAt = performance.now();
       const tlsSocket = socket as TLSSocket;
       t.protocol = tlsSocket.getProtocol?.() ?? undefined;
       t.cipher = tlsSocket.getCipher?.()?.name;
     });
+  },
+  errorOf(socket: Socket): Error | undefined {
+    return sockets.get(socket)?.error;
   },
   /** Connection phases of a socket; `reused` for every request after its first. */
   claim(socket: Socket): { dns: number; tcp: number; tls: number; reused: boolean; secureAt?: number; protocol?: string; cipher?: string } | undefined {

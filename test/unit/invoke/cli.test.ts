@@ -99,6 +99,21 @@ describe('invoke: CLI flowgear-mtls invoke', () => {
     }
   });
 
+  it('--timeout MS ends a call to a server that never answers, exit 1 with one line', async () => {
+    const srv = await startTlsServer(pki, 'handshake', () => undefined);
+    try {
+      const io = memoryIo();
+      const t0 = Date.now();
+      const code = await main(['invoke', '--url', `${srv.url}/slow`, '--cert', pki.clientCert, '--key', pki.clientKey, '--ca', pki.caCert, '--timeout', '500'], io);
+      assert.equal(code, 1);
+      assert.ok(Date.now() - t0 < 3000, `ended after ${Date.now() - t0} ms`);
+      assert.match(io.stderr, /took too long|did not complete the invoke within 500 ms/);
+      assert.equal(io.stderr.trim().split('\n').length, 1);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('ad hoc --url --cert --key with an encrypted key, passphrase from --passphrase-env', async () => {
     const srv = await startTlsServer(pki, 'renegotiate');
     try {

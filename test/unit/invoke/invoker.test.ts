@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import * as tls from 'node:tls';
 import { Agent } from 'undici';
 import { UserError } from '../../../src/core/errors';
@@ -143,6 +144,30 @@ describe('invoke: Invoker over real TLS (plain Node https server)', () => {
       await inv.dispose();
       await srv.close();
     }
+  });
+
+  for (const version of ['-tls1_2', '-tls1_3']) {
+    it(`openssl s_server rejects our certificate (${version}): "handshake-alert"`, async () => {
+      // A real OpenSSL server that only accepts client certificates signed by the test CA; ours is self-signed.
+      const port = await closedPort();
+      const server = spawn('openssl', ['s_server', '-accept', String(port), '-cert', pki.serverCert, '-key', pki.serverKey, '-CAfile', pki.caCert, '-Verify', '1', '-verify_return_error', '-www', version]);
+      try {
+        await new Promise<void>((res, rej) => {
+          let out = '';
+          server.stdout.on('data', (d) => (out += d) && out.includes('ACCEPT') && res());
+          server.on('exit', () => rej(new Error(`openssl s_server exited: ${out}`)));
+        });
+        const req = adhocRequest({ url: `https://127.0.0.1:${port}/x`, certificate: pki.clientCert, privateKey: pki.clientKey, ca: pki.caCert });
+        await assert.rejects(new Invoker().invoke(req), rejectsWith('handshake-alert', /rejected our client certificate.*TLS alert: unknown ca/));
+      } finally {
+        server.kill();
+      }
+    });
+  }
+
+  it('unknown host: "dns"', async () => {
+    const req = adhocRequest({ url: 'https://no-such-site.invalid/x', certificate: pki.clientCert, privateKey: pki.clientKey });
+    await assert.rejects(invoker.invoke(req), rejectsWith('dns', /cannot resolve no-such-site\.invalid/));
   });
 
   it('port closed: "refused"', async () => {
