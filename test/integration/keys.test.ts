@@ -224,6 +224,31 @@ describe('keys and workflows views, commands, wizard, diagnostics (real host)', 
     assert.equal(existsSync(join(ws, 'certs', 'wizard-key.crt')), false);
   });
 
+  it('Create flowgear.json writes a starter manifest that loads; Open opens it', async () => {
+    const saved = readFileSync(manifestFile, 'utf8');
+    rmSync(manifestFile);
+    await vscode.commands.executeCommand('flowgear.refresh');
+    try {
+      assert.deepEqual(await keysView(), [], 'no manifest: empty view (the welcome content shows)');
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('flowgear.manifest.create', { site: 'ftp://acme' })), /https/);
+      assert.equal(existsSync(manifestFile), false, 'nothing written for a bad site');
+      const uri = await vscode.commands.executeCommand<vscode.Uri>('flowgear.manifest.create', { site: 'https://acme.flowgear.net/' });
+      assert.equal(uri.fsPath, manifestFile);
+      const created = JSON.parse(readFileSync(manifestFile, 'utf8'));
+      assert.equal(created.site, 'https://acme.flowgear.net');
+      assert.deepEqual(created.keys, []);
+      assert.deepEqual(await keysView(), [], 'a manifest without keys');
+      assert.equal((await workflowsView()).length, 0);
+      const opened = await vscode.commands.executeCommand<vscode.Uri>('flowgear.manifest.open');
+      assert.equal(opened.fsPath, manifestFile);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, manifestFile);
+      assert.equal(vscode.window.activeTextEditor?.document.languageId, 'jsonc', 'flowgear.json is JSON with comments');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await writeAndSettle(saved);
+    }
+  });
+
   describe('diagnostics on flowgear.json', () => {
     const codes = () => vscode.languages.getDiagnostics(manifestUri).filter((d) => d.source === 'flowgear').map((d) => String(d.code));
     async function expectDiagnostic(text: string, code: string): Promise<vscode.Diagnostic> {
