@@ -6,9 +6,11 @@
  * skipped and listed.
  */
 import * as assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { generate, type CodegenOptions, type Language } from '../../../src/core/codegen';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
-import { echoed, isolatedCopy, parseOutput, PASS_ENV, PASSPHRASE, recipeCommands, run, TRICKY_BODY, removeAll, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
+import { echoed, isolatedCopy, parseOutput, PASS_ENV, PASSPHRASE, recipeCommands, run, scratch, TRICKY_BODY, removeAll, writeProgram, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
 import { execute, missing, type Runtime } from './runners';
 
 interface Case {
@@ -165,4 +167,23 @@ describe('codegen: generated code, certificate requested in the handshake (TLS 1
       assert.equal(echoed(r.stdout)?.body, TRICKY_BODY, detail);
     });
   }
+});
+
+describe('codegen: generated TypeScript type-checks (tsc --strict, @types/node, undici types)', function () {
+  this.timeout(120_000);
+  it('both variants, with CA, insecure, TLS cap, PFX and passphrase', async () => {
+    const dir = scratch('tsc');
+    dirs.push(dir);
+    const nodeModules = join(process.cwd(), 'node_modules');
+    symlinkSync(nodeModules, join(dir, 'node_modules'));
+    const req: ResolvedRequest = {
+      method: 'POST', url: 'https://acme.flowgear.net/orders?_profile=Test', headers: { 'Content-Type': 'application/json' }, body: TRICKY_BODY,
+      environment: 'Test', client: { keyName: 'ci', certificate: '/k/ci.crt', privateKey: '/k/ci.key', passphraseEnv: PASS_ENV }, ca: '/k/ca.crt', insecure: true, tlsMaxVersion: 'TLSv1.2',
+    };
+    writeProgram(dir, 'https.ts', generate('typescript', req));
+    writeProgram(dir, 'undici.ts', generate('typescript', { ...req, client: { keyName: 'ci', pfx: '/k/ci.pfx', passphraseEnv: PASS_ENV } }, { variant: 'undici' }));
+    const r = await run(join(nodeModules, '.bin', 'tsc'), ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'https.ts', 'undici.ts'], { cwd: dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    removeAll(dirs.splice(0));
+  });
 });
