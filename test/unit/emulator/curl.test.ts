@@ -138,6 +138,13 @@ describe('emulator with curl (renegotiate mode)', () => {
     assert.equal(JSON.parse(r.body).FgUsername, 'Key: ci');
   });
 
+  it('a POST body is read before the renegotiation and still echoed', async () => {
+    const r = await curlCert(`${emu.url}/orders`, emu.caPath, fx.keys.ci,
+      ['-H', 'X-Provide-Client-Certificate: Yes', '-X', 'POST', '--data-binary', 'b'.repeat(50_000)]);
+    assert.equal(r.status, 200, r.stderr + r.body.slice(0, 200));
+    assert.equal(JSON.parse(r.body).bodyBytes, 50_000);
+  });
+
   it('without the header no certificate is requested → 404 and the log explains', async () => {
     const r = await curlCert(`${emu.url}/customers/9`, emu.caPath, fx.keys.ci);
     assert.equal(r.status, 404);
