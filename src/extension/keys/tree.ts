@@ -82,8 +82,8 @@ export class KeysTreeProvider implements vscode.TreeDataProvider<KeysElement>, v
         item.description = keyDescription(e.manifest, e.key, e.status);
         item.iconPath = keyIcon(e.status, e.key);
         item.tooltip = keyTooltip(e.manifest, e.key, e.status);
+        // No click command: on a collapsible node it would take the click that expands it.
         item.contextValue = e.key.enabled ? 'key.enabled' : 'key.disabled';
-        item.command = openAtEntry(e.entry.uri, e.key, 'Show in flowgear.json');
         return item;
       }
       case 'certificate': {

@@ -87,7 +87,8 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowsE
         item.iconPath = new vscode.ThemeIcon('symbol-method');
         item.tooltip = `${workflow.method} ${workflow.path}\nPermitted to: ${keys.map((k) => k.name).join(', ') || 'no key'}`;
         item.contextValue = 'workflow';
-        item.command = openAtEntry(e.entry.uri, workflow, 'Show in flowgear.json');
+        // A leaf (no key permits it yet) opens its entry; a collapsible node keeps the click for expanding.
+        if (!keys.length) item.command = openAtEntry(e.entry.uri, workflow, 'Show in flowgear.json');
         return item;
       }
       case 'workflowKey': {
