@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { loadManifest } from '../../../src/core/manifest/load';
 import type { Manifest } from '../../../src/core/manifest/types';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../helpers/fixture';
+
+export const PASSPHRASE = 'fixture-pass';
 
 /** A fixture workspace whose flowgear.json points at a running local emulator (site, ca, a baseUrl env). */
 export interface Emulated {
@@ -24,8 +28,18 @@ export async function emulated(mode: 'handshake' | 'renegotiate'): Promise<Emula
       { name: 'ci-test', environment: 'Test', permittedWorkflows: ['Get Customer', 'Report'] },
       { name: 'qa', environment: 'QA', permittedWorkflows: ['Get Customer'] },
       { name: 'off', enabled: false, permittedWorkflows: ['Get Customer'] },
+      { name: 'pfxkey', form: 'thumbprint', permittedWorkflows: ['Get Customer'] },
+      { name: 'enckey', permittedWorkflows: ['Get Customer'] },
     ],
   });
+  // A PFX key (the manifest names the .pfx and the console thumbprint) and an encrypted PEM key,
+  // both protected with PASSPHRASE, made by the openssl CLI.
+  const certs = join(fx.dir, 'certs');
+  execFileSync('openssl', ['pkcs12', '-export', '-in', fx.keys.pfxkey.certificate, '-inkey', fx.keys.pfxkey.privateKey, '-passout', `pass:${PASSPHRASE}`, '-out', join(certs, 'pfxkey.pfx')]);
+  execFileSync('openssl', ['pkey', '-in', fx.keys.enckey.privateKey, '-aes256', '-passout', `pass:${PASSPHRASE}`, '-out', join(certs, 'enckey.enc.key')]);
+  const entry = (name: string) => fx.manifest.keys.find((k) => k.name === name)!;
+  entry('pfxkey').pfx = 'certs/pfxkey.pfx';
+  entry('enckey').privateKey = 'certs/enckey.enc.key';
   const emu = await startEmulator({ workspace: fx.dir, certRequest: mode });
   fx.manifest.site = emu.url;
   fx.manifest.ca = emu.caPath;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { explain404 } from '../../../src/core/invoke/explain404';
 import { Invoker } from '../../../src/core/invoke/invoker';
 import { resolveRequest } from '../../../src/core/invoke/resolve';
-import { emulated, type Emulated } from './emulated';
+import { PASSPHRASE, emulated, type Emulated } from './emulated';
 
 for (const mode of ['handshake', 'renegotiate'] as const) {
   describe(`invoke: against the local emulator (${mode} mode)`, () => {
@@ -46,6 +46,21 @@ for (const mode of ['handshake', 'renegotiate'] as const) {
       assert.match(r.url, /^https:\/\/localhost:\d+\/customers\/7$/);
       assert.equal(json.FgProfile, 'QA');
     });
+
+    for (const key of ['pfxkey', 'enckey']) {
+      it(`allowed: ${key === 'pfxkey' ? 'PFX key' : 'encrypted PEM key'} with its passphrase`, async () => {
+        const m = await e.manifest();
+        const req = resolveRequest(m, { workflow: 'Get Customer', key, vars: { id: '1' } });
+        const inv = new Invoker();
+        try {
+          const r = await inv.invoke(req, { passphrase: PASSPHRASE });
+          assert.equal(r.status, 200, r.body);
+          assert.equal(JSON.parse(r.body).FgUsername, `Key: ${key}`);
+        } finally {
+          await inv.dispose();
+        }
+      });
+    }
 
     const refusals: [string, string, string, string | undefined, string][] = [
       ['disabled key', 'Get Customer', 'off', undefined, 'key-disabled'],
