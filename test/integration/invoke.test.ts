@@ -92,6 +92,21 @@ describe('invoke (request runner) in the real host', function () {
     assert.match(r.error, /unknown environment 'Nope'.*'Production', 'Test'/);
   });
 
+  it('completes key, environment and workflow names after the directives', async () => {
+    const file = join(fx.dir, 'complete.flowgear.http');
+    writeFileSync(file, '# @key \n# @env \n# @workflow \nGET /customers/1\n');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    const labels = async (line: number, character: number) => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(line, character));
+      return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    };
+    const keys = await labels(0, 7);
+    assert.ok(keys.includes('prod') && keys.includes('ci-test'), keys.join(', '));
+    const envs = await labels(1, 7);
+    assert.ok(envs.includes('Production') && envs.includes('Test'), envs.join(', '));
+    assert.ok((await labels(2, 12)).includes('Get Customer'));
+  });
+
   it('CodeLens "Invoke" above each request in a .flowgear.http file, and it invokes', async () => {
     const file = join(fx.dir, 'customers.flowgear.http');
     writeFileSync(file, '@id = 77\n\n# @key prod\nGET /customers/{{id}}\n\n###\n# @key ci-test\n# @env Test\nGET /customers/1\n');
