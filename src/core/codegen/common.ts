@@ -39,6 +39,11 @@ export function dq(s: string): string {
   return JSON.stringify(s);
 }
 
+/** A single-quoted JavaScript/TypeScript literal (the common style for Node code). */
+export function sq(s: string): string {
+  return `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+}
+
 /** Like dq, with non-ASCII as \uXXXX: Java 17 and some compilers read sources in the locale's charset. */
 export function dqAscii(s: string): string {
   return dq(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -18,7 +18,8 @@ export function generateGo(req: ResolvedRequest, opts: CodegenOptions): string {
   const keyFile = passEnv && !files.fromPfx ? files.key.replace(/(\.\w+)?$/, '.plain$1') : files.key;
   const L: string[] = [];
   L.push(comment('//', [...describe(req), ...insecureWarning(req), ...notes, 'Run: go run main.go']));
-  L.push('package main', '');
+  // A blank line keeps the header a plain comment: gofmt would reflow it as package doc.
+  L.push('', 'package main', '');
   L.push('import (');
   L.push('\t"crypto/tls"');
   if (req.ca) L.push('\t"crypto/x509"');
@@ -34,9 +35,12 @@ export function generateGo(req: ResolvedRequest, opts: CodegenOptions): string {
   L.push('\tconfig := &tls.Config{');
   L.push('\t\tCertificates: []tls.Certificate{cert},');
   L.push('\t\t// Flowgear may ask for the certificate by renegotiating; Go refuses that by default.');
-  L.push('\t\tRenegotiation: tls.RenegotiateOnceAsClient,');
-  if (req.tlsMaxVersion === 'TLSv1.2') L.push('\t\tMaxVersion:    tls.VersionTLS12,');
-  if (req.insecure) L.push('\t\tInsecureSkipVerify: true, // WARNING: server certificate NOT verified (environment marked insecure)');
+  const fields: [string, string][] = [['Renegotiation', 'tls.RenegotiateOnceAsClient,']];
+  if (req.tlsMaxVersion === 'TLSv1.2') fields.push(['MaxVersion', 'tls.VersionTLS12,']);
+  if (req.insecure) fields.push(['InsecureSkipVerify', 'true, // WARNING: server certificate NOT verified (environment marked insecure)']);
+  // Aligned as gofmt aligns consecutive keys.
+  const width = Math.max(...fields.map(([k]) => k.length)) + 1;
+  for (const [k, v] of fields) L.push(`\t\t${(k + ':').padEnd(width)} ${v}`);
   L.push('\t}');
   if (req.ca) {
     L.push('\t// Trust the manifest\'s CA in addition to the system CAs.');

@@ -1,5 +1,5 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, describe, dq, headersOf, insecureWarning, passphraseEnvOf } from './common';
+import { CodegenOptions, comment, describe, sq, headersOf, insecureWarning, passphraseEnvOf } from './common';
 
 /**
  * Node.js client code (JavaScript as CommonJS, TypeScript as ES modules syntax).
@@ -26,37 +26,37 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
   else imp('{ Agent, fetch }', 'undici');
   L.push('');
 
-  L.push(`const url = ${dq(req.url)};`);
+  L.push(`const url = ${sq(req.url)};`);
   if (passEnv) {
     L.push(`const passphrase = process.env.${passEnv}; // passphrase of the key, never in the code`);
     L.push(`if (passphrase === undefined) {`);
-    L.push(`  console.error('Set the environment variable ${passEnv} to the passphrase of key ${c.keyName.replace(/'/g, "\\'")}.');`);
+    L.push(`  console.error(${sq(`Set the environment variable ${passEnv} to the passphrase of key ${c.keyName}.`)});`);
     L.push(`  process.exit(1);`);
     L.push(`}`);
   }
 
   const tlsLines: string[] = [];
-  if (c.pfx) tlsLines.push(`pfx: fs.readFileSync(${dq(c.pfx)}),`);
+  if (c.pfx) tlsLines.push(`pfx: fs.readFileSync(${sq(c.pfx)}),`);
   else {
-    tlsLines.push(`cert: fs.readFileSync(${dq(c.certificate ?? 'client.crt')}),`);
-    tlsLines.push(`key: fs.readFileSync(${dq(c.privateKey ?? 'client.key')}),`);
+    tlsLines.push(`cert: fs.readFileSync(${sq(c.certificate ?? 'client.crt')}),`);
+    tlsLines.push(`key: fs.readFileSync(${sq(c.privateKey ?? 'client.key')}),`);
   }
   if (passEnv) tlsLines.push('passphrase,');
-  if (req.ca) tlsLines.push(`ca: [...tls.rootCertificates, fs.readFileSync(${dq(req.ca)})], // the public CAs plus the manifest's CA`);
+  if (req.ca) tlsLines.push(`ca: [...tls.rootCertificates, fs.readFileSync(${sq(req.ca)})], // the public CAs plus the manifest's CA`);
   if (req.insecure) tlsLines.push('rejectUnauthorized: false, // WARNING: server certificate NOT verified (environment marked insecure)');
-  if (req.tlsMaxVersion) tlsLines.push(`maxVersion: ${dq(req.tlsMaxVersion)},`);
+  if (req.tlsMaxVersion) tlsLines.push(`maxVersion: ${sq(req.tlsMaxVersion)},`);
   tlsLines.push('// No session tickets: if the server renegotiates to ask for the certificate, a resumed');
   tlsLines.push('// session would skip it and the call would look anonymous (Flowgear answers 404).');
   tlsLines.push('secureOptions: constants.SSL_OP_NO_TICKET,');
 
-  const headers = headersOf(req).map(([k, v]) => `  ${dq(k)}: ${dq(v)},`);
-  if (req.body !== undefined) L.push(`const body = ${dq(req.body)};`);
+  const headers = headersOf(req).map(([k, v]) => `  ${sq(k)}: ${sq(v)},`);
+  if (req.body !== undefined) L.push(`const body = ${sq(req.body)};`);
   L.push('');
 
   if (variant === 'https') {
     if (req.body !== undefined) headers.push(`  'Content-Length': Buffer.byteLength(body),`);
     L.push(`const options${ts ? ': https.RequestOptions' : ''} = {`);
-    L.push(`  method: ${dq(req.method)},`);
+    L.push(`  method: ${sq(req.method)},`);
     L.push(`  headers: {`, ...headers.map((h) => '  ' + h), `  },`);
     L.push(...tlsLines.map((l) => '  ' + l));
     L.push(`};`, '');
@@ -80,7 +80,7 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
     L.push(`});`, '');
     L.push(`async function main()${ts ? ': Promise<void>' : ''} {`);
     L.push(`  const res = await fetch(url, {`);
-    L.push(`    method: ${dq(req.method)},`);
+    L.push(`    method: ${sq(req.method)},`);
     L.push(`    headers: {`, ...headers.map((h) => '    ' + h), `    },`);
     if (req.body !== undefined) L.push(`    body,`);
     L.push(`    dispatcher,`);

@@ -5,7 +5,9 @@
  * Refresh goldens after an intended change: UPDATE_GOLDEN=1 FLOWGEAR_TEST_GREP=golden npm run test:unit
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, LANGUAGE_INFO, LANGUAGES, languageChoices, type Language } from '../../../src/core/codegen';
 import { defaultPassphraseEnv } from '../../../src/core/codegen/prepare';
@@ -86,7 +88,7 @@ describe('codegen: generators', () => {
   it('trust the manifest CA when set', () => {
     const expect: Record<Language, RegExp> = {
       csharp: /ExtraStore\.Add\(ca\)/, powershell: /Import-Certificate -FilePath \/work\/acme\/ca\/corp-root\.crt -CertStoreLocation Cert:\\CurrentUser\\Root/,
-      javascript: /ca: \[\.\.\.tls\.rootCertificates, fs\.readFileSync\("\/work\/acme\/ca\/corp-root\.crt"\)\]/, typescript: /tls\.rootCertificates/,
+      javascript: /ca: \[\.\.\.tls\.rootCertificates, fs\.readFileSync\('\/work\/acme\/ca\/corp-root\.crt'\)\]/, typescript: /tls\.rootCertificates/,
       python: /load_verify_locations\(cafile=CA_FILE\)/, java: /setCertificateEntry\("flowgear-ca"/, go: /AppendCertsFromPEM/, curl: /--cacert '\/work\/acme\/ca\/corp-root\.crt'/,
     };
     for (const lang of LANGUAGES) assert.match(generate(lang, withCa), expect[lang], lang);
@@ -123,6 +125,23 @@ describe('codegen: generators', () => {
     assert.equal(again[0].language, 'go');
     assert.equal(again.length, all.length);
     assert.deepEqual(languageChoices({ language: 'python', variant: 'requests' })[0], { language: 'python', variant: 'requests', label: 'Python', description: 'requests' });
+  });
+
+  it('write Go that gofmt leaves unchanged', function () {
+    if (spawnSync('gofmt', ['-h']).error) return this.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'fg-gofmt-'));
+    try {
+      const files = [base, pfx, encrypted, insecure, withCa].map((req, i) => {
+        const f = join(dir, `main${i}.go`);
+        writeFileSync(f, generate('go', req));
+        return f;
+      });
+      const r = spawnSync('gofmt', ['-l', ...files], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, '', `gofmt would change: ${r.stdout}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('golden files', () => {
