@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rmdir, stat, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { ensureGitignored } from '../core/certificates/gitignore';
@@ -54,11 +54,49 @@ function coversNames(c: X509Certificate, names: string[]): boolean {
   return names.every((n) => (isIP(n) ? c.checkIP(n) : c.checkHost(n)) !== undefined);
 }
 
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * Two emulators starting at once in one workspace (CLI and editor) must not each write a
+ * different CA: whoever holds `.flowgear/emulator.lock` (a directory: mkdir is atomic)
+ * creates, the other waits and then reads. A lock older than LOCK_WAIT_MS is stale.
+ */
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const lock = join(dir, 'emulator.lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const age = await stat(lock).then((st) => Date.now() - st.mtimeMs, () => 0);
+      if (age > LOCK_WAIT_MS || Date.now() > deadline) {
+        await rmdir(lock).catch(() => undefined);
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+}
+
 /**
  * Loads `<workspace>/.flowgear/emulator-*` or creates what is missing, stale or mismatched.
  * `.flowgear/` is added to the workspace .gitignore before any key is written.
  */
 export async function ensureServerIdentity(workspace: string, hostNames: string[]): Promise<ServerIdentity> {
+  // Git-ignore first: the folder is about to hold private keys.
+  await ensureGitignored(workspace, [`${STATE_DIR}/`]);
+  return withLock(join(workspace, STATE_DIR), () => loadOrCreate(workspace, hostNames));
+}
+
+async function loadOrCreate(workspace: string, hostNames: string[]): Promise<ServerIdentity> {
   const dir = join(workspace, STATE_DIR);
   const names = [...new Set(['localhost', '127.0.0.1', '::1', ...hostNames])];
   const path = (f: string) => join(dir, f);
@@ -66,13 +104,8 @@ export async function ensureServerIdentity(workspace: string, hostNames: string[
     [CA_CERT, CA_KEY, SERVER_CERT, SERVER_KEY].map((f) => readOptional(path(f))),
   );
   let created = false;
-  const prepare = async () => {
-    await ensureGitignored(workspace, [`${STATE_DIR}/`]);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-  };
 
   if (!usable(caPem, caKey, (c) => c.ca)) {
-    await prepare();
     const ca = await generateCertificate({ keyType: 'ec', cn: 'Flowgear mTLS local emulator CA', isCA: true, days: 825 });
     await writeAtomic(path(CA_KEY), ca.keyPem, 0o600);
     await writeAtomic(path(CA_CERT), ca.certPem, 0o644);
@@ -80,7 +113,6 @@ export async function ensureServerIdentity(workspace: string, hostNames: string[
   }
   const caCert = new X509Certificate(caPem!);
   if (!usable(certPem, keyPem, (c) => c.checkIssued(caCert) && c.verify(caCert.publicKey) && coversNames(c, names))) {
-    if (!created) await prepare();
     const server = await generateCertificate({
       keyType: 'ec',
       cn: 'localhost',

@@ -38,6 +38,21 @@ describe('emulator lifecycle', () => {
     }
   });
 
+  it('two emulators starting at once in one workspace share one CA (both verify against the file)', async () => {
+    const fx = standardFixture();
+    const [a, b] = await Promise.all([withLog({ workspace: fx.dir }), withLog({ workspace: fx.dir })]);
+    try {
+      for (const { emu } of [a, b]) {
+        const r = await curlCert(`${emu.url}/customers/1`, emu.caPath, fx.keys.ci);
+        assert.equal(r.status, 200, r.stderr);
+      }
+      assert.equal([a, b].filter((x) => x.lines.some((l) => l.startsWith('created the local CA'))).length, 1);
+    } finally {
+      await Promise.all([a.emu.close(), b.emu.close()]);
+      fx.cleanup();
+    }
+  });
+
   it('reload() follows manifest edits; a broken manifest keeps the previous one', async () => {
     const fx = standardFixture();
     const { emu, last } = await withLog({ workspace: fx.dir });
