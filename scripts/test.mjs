@@ -1,12 +1,13 @@
-// `npm test`: build, typecheck, unit tests in plain Node, then the integration suite inside
-// a real VS Code extension host. Ends with one line `N passed, N failed` over both.
-//   --unit / --integration   run only that part
+// `npm test`: build, typecheck, unit tests in plain Node, the integration suite inside
+// a real VS Code extension host, then the end-to-end UI test (scripts/e2e.mjs: playwright
+// driving the web workbench). Ends with one line `N passed, N failed` over all of them.
+//   --unit / --integration / --e2e   run only that part
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Mocha from 'mocha';
 
-const only = process.argv.includes('--unit') ? 'unit' : process.argv.includes('--integration') ? 'integration' : 'all';
+const only = process.argv.includes('--unit') ? 'unit' : process.argv.includes('--integration') ? 'integration' : process.argv.includes('--e2e') ? 'e2e' : 'all';
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
 
@@ -43,15 +44,20 @@ step(process.execPath, ['esbuild.mjs']);
 step(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.', '--noEmit']);
 
 let passed = 0, failed = 0;
-if (only !== 'integration') {
+if (only === 'all' || only === 'unit') {
   const r = await unit();
   console.log(`unit: ${r.passed} passed, ${r.failed} failed`);
   passed += r.passed; failed += r.failed;
 }
-if (only !== 'unit') {
+if (only === 'all' || only === 'integration') {
   const { runIntegration } = await import('./host/integration.mjs');
   const r = await runIntegration();
   console.log(`integration: ${r.passed} passed, ${r.failed} failed`);
+  passed += r.passed; failed += r.failed;
+}
+if (only === 'all' || only === 'e2e') {
+  const { runE2E } = await import('./e2e.mjs');
+  const r = await runE2E();
   passed += r.passed; failed += r.failed;
 }
 console.log(`${passed} passed, ${failed} failed`);

@@ -7,6 +7,7 @@ import { register as registerInvoke } from './invoke';
 import { register as registerCertificates } from './certificates';
 import { register as registerEmulator } from './emulator';
 import { register as registerCodegen } from './codegen';
+import { register as registerWalkthrough } from './walkthrough';
 
 /**
  * The one registration point. Each capability lives in its own module and exposes
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerWorkflows(context);
 
   registerCertificates(context);
+  registerWalkthrough(context);
 
   activationMs = performance.now() - started;
   return { activationMs: () => activationMs };
