@@ -1,5 +1,6 @@
 import { constants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { Agent, buildConnector } from 'undici';
@@ -88,12 +89,13 @@ export class Invoker {
 
     let phase: Phase = 'connect';
     const trace: RequestTrace = { start: started };
+    const url = new URL(req.url);
     try {
       const agent = this.agentFor(req, o);
       const res = await traceNextRequest(trace, () =>
         agent.request({
-          origin: new URL(req.url).origin,
-          path: new URL(req.url).pathname + new URL(req.url).search,
+          origin: url.origin,
+          path: url.pathname + url.search,
           method: req.method,
           headers: req.headers,
           body: req.body,
@@ -122,7 +124,8 @@ export class Invoker {
         request: req,
         url: req.url,
         status: res.statusCode,
-        statusText: (res as unknown as { statusText?: string }).statusText ?? '',
+        // undici does not expose the reason phrase; HTTP/1.1 servers may send anything there.
+        statusText: STATUS_CODES[res.statusCode] ?? '',
         headers: flattenHeaders(res.headers),
         body: bodyBytes.subarray(0, bodyCap).toString('utf8'),
         bodyTruncated: size > bodyCap,
@@ -145,7 +148,7 @@ export class Invoker {
     } catch (e) {
       if (o.signal?.aborted) throw cancelledError();
       if (deadline?.aborted) {
-        throw new UserError(`${new URL(req.url).host} did not complete the invoke within ${o.timeouts?.total} ms`, 'timeout');
+        throw new UserError(`${url.host} did not complete the invoke within ${o.timeouts?.total} ms`, 'timeout');
       }
       if (phase === 'connect' && trace.sentAt !== undefined) phase = 'headers';
       // Keep the socket's own error (e.g. a TLS alert) in the chain that toUserError reads.

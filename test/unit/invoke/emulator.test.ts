@@ -24,6 +24,7 @@ for (const mode of ['handshake', 'renegotiate'] as const) {
     it('allowed: Production key, no _profile; the workflow sees Key: NAME', async () => {
       const { r, json } = await run('Get Customer', 'prod');
       assert.equal(r.status, 200);
+      assert.equal(r.statusText, 'OK');
       assert.equal(new URL(r.url).searchParams.has('_profile'), false);
       assert.equal(json.FgUsername, 'Key: prod');
       assert.equal(json.FgProfile, 'Production');
