@@ -128,6 +128,10 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
     managementUrl: `${baseUrl}${MANAGEMENT_PREFIX}`,
     managementSessionId: sessionId,
     mode,
+    files() {
+      const certs = state?.manifest.keys.flatMap((k) => (k.certificate ? [k.certificate] : [])) ?? [];
+      return [...new Set([manifestFile, ...certs])];
+    },
     async reload() {
       const r = await load();
       if (!r.ok) log(`reload failed, keeping the previous manifest: ${r.message}`);

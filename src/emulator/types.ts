@@ -35,6 +35,8 @@ export interface RunningEmulator {
   managementUrl: string;
   managementSessionId: string;
   mode: CertRequestMode;
+  /** Files whose change should trigger reload(): the manifest and the keys' certificate files. */
+  files(): string[];
   /** Re-reads the manifest; on problems keeps the previous one and returns false. */
   reload(): Promise<boolean>;
   /** Stops listening, lets in-flight requests finish briefly, then drops every connection. */

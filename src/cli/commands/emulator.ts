@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { startEmulator, type CertRequestMode } from '../../emulator';
-import { type Command, UsageError, parse } from '../args';
+import { type Command, type Io, UsageError, parse } from '../args';
 
 const usage = `Usage:
   flowgear-mtls emulator [--workspace DIR] [--port N] [--host ADDR]
@@ -11,7 +11,8 @@ Runs a local stand-in for a Flowgear site, driven by DIR/flowgear.json: HTTPS wi
 certificates, routing by the workflows' method + path template, and the key rules (certificate
 thumbprint, enabled, permitted workflows, target environment). Refusals answer 404 like Flowgear,
 and a log line says why. On first start it creates a local CA in DIR/.flowgear/ (git-ignored);
-point the manifest's "ca" at it. The manifest is reloaded when it changes. Runs until Ctrl+C.
+point the manifest's "ca" at it. The manifest and the keys' certificate files are reloaded
+when they change. Runs until Ctrl+C.
 
   --port N              listen port (default 0 = any free port)
   --host ADDR           listen address (default 127.0.0.1)
@@ -40,6 +41,43 @@ function wholeNumber(v: string | undefined, flag: string, max = Number.MAX_SAFE_
 }
 
 const time = () => new Date().toISOString().slice(11, 23);
+
+/**
+ * Calls `changed` (debounced) when any of `files` changes. Watches their folders, not the
+ * files: editors save by rename, which ends a watch on the file itself.
+ */
+function watchFiles(files: string[], changed: () => void, io: Io) {
+  const watchers = new Map<string, FSWatcher>();
+  let wanted = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const update = (next: string[]) => {
+    wanted = new Set(next.map((f) => resolve(f)));
+    const dirs = new Set([...wanted].map((f) => dirname(f)));
+    for (const [dir, w] of watchers) if (!dirs.has(dir)) (w.close(), watchers.delete(dir));
+    for (const dir of dirs) {
+      if (watchers.has(dir)) continue;
+      try {
+        const w = watch(dir, (_event, name) => {
+          if (name && !wanted.has(join(dir, name.toString()))) return;
+          clearTimeout(timer);
+          timer = setTimeout(changed, 150);
+        });
+        w.on('error', () => io.err(`flowgear-mtls: stopped watching ${dir}; restart the emulator to pick up changes there\n`));
+        watchers.set(dir, w);
+      } catch {
+        io.err(`flowgear-mtls: cannot watch ${dir}; restart the emulator after editing files there\n`);
+      }
+    }
+  };
+  update(files);
+  return {
+    update,
+    close() {
+      clearTimeout(timer);
+      for (const w of watchers.values()) w.close();
+    },
+  };
+}
 
 export const emulator: Command = {
   summary: 'run a local Flowgear emulator (mTLS, key rules from flowgear.json)',
@@ -70,28 +108,14 @@ export const emulator: Command = {
         'press Ctrl+C to stop\n',
     );
 
-    // Watch the folder, not the file: editors save by rename, which ends a file watch.
-    const manifestFile = resolve(workspace, 'flowgear.json');
-    let watcher: FSWatcher | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      watcher = watch(dirname(manifestFile), (_event, name) => {
-        if (name && name.toString() !== basename(manifestFile)) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => void emu.reload(), 150);
-      });
-      watcher.on('error', () => io.err('flowgear-mtls: stopped watching flowgear.json; restart to pick up changes\n'));
-    } catch {
-      io.err('flowgear-mtls: cannot watch flowgear.json; restart the emulator after editing it\n');
-    }
+    const watcher = watchFiles(emu.files(), () => void emu.reload().then(() => watcher.update(emu.files())), io);
 
     await new Promise<void>((done) => {
       const stop = (signal: NodeJS.Signals) => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         io.out(`[${time()}] ${signal}: stopping\n`);
-        clearTimeout(timer);
-        watcher?.close();
+        watcher.close();
         void emu.close().then(done);
       };
       process.on('SIGINT', stop);

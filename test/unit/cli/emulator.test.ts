@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { curlCert } from '../emulator/clients';
 import { standardFixture } from '../emulator/shared';
@@ -33,22 +34,35 @@ function stdoutOf(child: ReturnType<typeof spawn>) {
   };
 }
 
+async function until(check: () => boolean, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('cli: flowgear-mtls emulator', () => {
-  it('prints the URL and CA, serves, reloads on manifest change, stops on SIGTERM with exit 0', async () => {
+  it('prints the URL and CA, serves, reloads on manifest and certificate changes, stops on SIGTERM with exit 0', async () => {
     const fx = standardFixture();
     const child = spawn(process.execPath, [cli, 'emulator', '--workspace', fx.dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const { waitFor } = stdoutOf(child);
+    const { waitFor, text } = stdoutOf(child);
     try {
       const [, url] = await waitFor( /^listening on (https:\/\/127\.0\.0\.1:\d+)$/m);
       const [, ca] = await waitFor(/^CA certificate: (.+)$/m);
       assert.equal(ca, join(fx.dir, '.flowgear', 'emulator-ca.crt'));
       assert.equal((await curlCert(`${url}/customers/1`, ca, fx.keys.ci)).status, 200);
 
-      const reloaded = waitFor(/loaded .*flowgear\.json.*\n[\s\S]*loaded .*flowgear\.json/);
+      // A replaced certificate file is picked up too: the intruder's certificate becomes ci's.
+      const loads = () => (text().match(/loaded .*flowgear\.json/g) ?? []).length;
+      copyFileSync(fx.strangers.intruder.certificate, fx.keys.ci.certificate);
+      await until(() => loads() >= 2);
+      assert.equal((await curlCert(`${url}/customers/1`, ca, fx.strangers.intruder)).status, 200);
+
       fx.manifest.keys.find((k) => k.name === 'ci')!.enabled = false;
       fx.writeManifest();
-      await reloaded;
-      assert.equal((await curlCert(`${url}/customers/1`, ca, fx.keys.ci)).status, 404);
+      await until(() => loads() >= 3);
+      assert.equal((await curlCert(`${url}/customers/1`, ca, fx.strangers.intruder)).status, 404);
       await waitFor(/refused: disabled key: 'ci'/);
 
       const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
