@@ -198,6 +198,26 @@ describe('keys and workflows views, commands, wizard, diagnostics (real host)', 
     assert.equal(check.status, 0, 'git itself ignores the new private key');
   });
 
+  it('the wizard with an existing certificate + key: checks they match, git-ignores the key, stores relative paths', async () => {
+    const dir = join(ws, 'imported');
+    const made = makeClientCertificate(dir, 'legacy');
+    const other = makeClientCertificate(join(ws, 'elsewhere'), 'other');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('flowgear.key.new', { name: 'legacy', certificate: made.certificate, privateKey: other.privateKey })),
+      /does not belong/,
+    );
+    const r = await vscode.commands.executeCommand<{ thumbprint: string }>('flowgear.key.new', { name: 'legacy', certificate: made.certificate, privateKey: made.privateKey, permittedWorkflows: ['Create Order'] });
+    assert.equal(r.thumbprint, made.thumbprint);
+    const entry = JSON.parse(readFileSync(manifestFile, 'utf8').replace(/^\/\/.*\n/, '')).keys.find((k: { name: string }) => k.name === 'legacy');
+    assert.equal(entry.certificate, 'imported/legacy.crt');
+    assert.equal(entry.privateKey, 'imported/legacy.key');
+    assert.equal(spawnSync('git', ['check-ignore', '-q', 'imported/legacy.key'], { cwd: ws }).status, 0, 'the existing key is now git-ignored');
+    await vscode.commands.executeCommand('flowgear.key.delete', { key: 'legacy' });
+    assert.ok(existsSync(made.privateKey), 'Delete Key keeps the files unless asked');
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(join(ws, 'elsewhere'), { recursive: true, force: true });
+  });
+
   it('the wizard refuses a duplicate or invalid name and writes nothing', async () => {
     const before = readFileSync(manifestFile, 'utf8');
     await assert.rejects(Promise.resolve(vscode.commands.executeCommand('flowgear.key.new', { name: 'WIZARD-KEY', keyType: 'ec' })), /already exists/);
