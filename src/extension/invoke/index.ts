@@ -79,7 +79,7 @@ export function register(context: vscode.ExtensionContext) {
       'flowgear.invoke',
       guarded(async (args?: unknown) => {
         const r = await requestFromArgs(args, env.current);
-        return r && runner.run(r.request, r.folder, { quiet: !!args });
+        return r && runner.run(r.request, r.folder);
       }),
     ),
     vscode.commands.registerCommand('flowgear.invokeAgain', guarded(() => runner.again())),

@@ -65,7 +65,7 @@ export class Runner implements vscode.Disposable {
     return this.last;
   }
 
-  async run(request: ResolvedRequest, folder: string, o: { quiet?: boolean } = {}): Promise<RunOutcome> {
+  async run(request: ResolvedRequest, folder: string, o: { preserveFocus?: boolean } = {}): Promise<RunOutcome> {
     if (!vscode.workspace.isTrusted) throw new UserError('Invoking is disabled in Restricted Mode: trust this workspace first (it reads private keys and connects to hosts named in flowgear.json).', 'untrusted-workspace');
     this.last = { request, folder };
     const settings = invokeSettings();
@@ -111,12 +111,10 @@ export class Runner implements vscode.Disposable {
     const entry = entryFor(request, result ?? error!, started);
     this.recent.set(entry.id, model);
     await this.context.workspaceState.update(HISTORY_KEY, addToHistory(this.history, entry));
-    if (error?.code === 'cancelled') {
-      if (!o.quiet) void vscode.window.showInformationMessage('Flowgear: invoke cancelled.');
-    } else if (error && !o.quiet) {
-      void vscode.window.showErrorMessage(`Flowgear: ${error.message}`);
-    }
-    const view = this.views.show(model, o.quiet);
+    // Not awaited: a notification must not hold up the result (tests and tree clicks alike).
+    if (error?.code === 'cancelled') void vscode.window.showInformationMessage('Flowgear: invoke cancelled.');
+    else if (error) void vscode.window.showErrorMessage(`Flowgear: ${error.message}`);
+    const view = this.views.show(model, o.preserveFocus);
     const summary = result ? resultSummary(result) : undefined;
     return {
       url: request.url,
