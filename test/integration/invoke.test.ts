@@ -7,6 +7,7 @@ import { makeFixtureWorkspace, type FixtureWorkspace } from '../unit/helpers/fix
 
 interface Outcome {
   url: string;
+  workflow?: string;
   status?: number;
   error?: string;
   body?: string;
@@ -35,7 +36,10 @@ describe('invoke (request runner) in the real host', function () {
     await vscode.extensions.getExtension('flowgear-mtls.flowgear-mtls')!.activate();
     fx = makeFixtureWorkspace({
       environments: [{ name: 'Production', production: true }, { name: 'Test' }],
-      workflows: [{ name: 'Get Customer', method: 'GET', path: '/customers/{id}' }],
+      workflows: [
+        { name: 'List Customers', method: 'GET', path: '/customers' },
+        { name: 'Get Customer', method: 'GET', path: '/customers/{id}' },
+      ],
       keys: [{ name: 'prod' }, { name: 'ci-test', environment: 'Test' }],
     });
     emu = await startEmulator({ workspace: fx.dir, certRequest: 'renegotiate' });
@@ -84,6 +88,22 @@ describe('invoke (request runner) in the real host', function () {
     const r = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', { ...node, vars: { id: '3' } });
     assert.equal(r.status, 200, r.error);
     assert.equal(r.key, 'prod');
+  });
+
+  it('the palette flow: workflow and key quick picks, then the response', async () => {
+    await vscode.commands.executeCommand('flowgear.env.pick', 'Production');
+    // Without arguments the command asks; accept the first workflow (List Customers) and key (prod).
+    const pending = vscode.commands.executeCommand<Outcome>('flowgear.invoke', { folder: fx.dir, interactive: true });
+    let settled = false;
+    void pending.then(() => (settled = true));
+    for (let i = 0; i < 40 && !settled; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const r = await pending;
+    assert.equal(r.status, 200, r.error);
+    assert.equal(r.workflow, 'List Customers');
+    assert.equal(JSON.parse(r.body!).FgUsername, 'Key: prod');
   });
 
   it('an unknown environment in the arguments is reported as data, without prompting', async () => {
