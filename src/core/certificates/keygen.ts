@@ -43,7 +43,9 @@ async function raceRsa(bits: number, racers: number): Promise<KeyObject> {
 
 export async function generateKeys(keyType: 'rsa' | 'ec', bits: number): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
   if (keyType === 'ec') return generateKeyPairAsync('ec', { namedCurve: 'prime256v1' });
-  const racers = bits >= 3072 ? Math.min(2, availableParallelism()) : 1;
+  // FLOWGEAR_KEYGEN_RACERS=1 turns racing off (e.g. on a CPU-starved CI runner).
+  const wanted = Number(process.env.FLOWGEAR_KEYGEN_RACERS ?? 2);
+  const racers = bits >= 3072 ? Math.max(1, Math.min(Number.isInteger(wanted) ? wanted : 2, availableParallelism(), 4)) : 1;
   if (racers < 2) return generateKeyPairAsync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
   try {
     const privateKey = await raceRsa(bits, racers);
