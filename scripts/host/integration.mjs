@@ -79,7 +79,7 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
 }
 
 /** What the extension needs at run time (as in the VSIX) plus the suite; unit test bundles stay out. */
-const SNAPSHOT = ['package.json', 'package.nls.json', 'media', 'snippets', 'syntaxes', 'dist'];
+const SNAPSHOT = ['package.json', 'package.nls.json', 'media', 'snippets', 'syntaxes', 'schemas', 'dist'];
 
 /** Copies the extension to `dest`; retries while a concurrent build leaves dist/ incomplete. */
 export async function snapshotExtension(dest) {
