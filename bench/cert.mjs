@@ -5,9 +5,9 @@
 //     Also with FLOWGEAR_KEYGEN_RACERS=1 (one prime search, no racing) to show what racing buys.
 //  2. Hover computation for a document holding one RSA-4096 certificate (scan + parse + markdown,
 //     uncached, as on the first hover). Goal < 2 ms.
-// Prints a table and one JSON line. `node bench/cert.mjs` after `node esbuild.mjs`.
+// Prints a table and one JSON line: `node bench/cert.mjs` (bundles its own copy of the CLI).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,9 +17,12 @@ import * as esbuild from 'esbuild';
 const root = resolve(import.meta.dirname, '..');
 const runs = Math.max(7, Number(process.env.BENCH_CERT_RUNS ?? 11));
 const dir = mkdtempSync(join(tmpdir(), 'fg-bench-cert-'));
-// A private copy of the bundle: a concurrent `node esbuild.mjs` empties dist/.
+// A private bundle of the CLI (as esbuild.mjs makes it): a concurrent `node esbuild.mjs` empties dist/.
 const cli = join(dir, 'cli.js');
-copyFileSync(join(root, 'dist', 'cli.js'), cli);
+await esbuild.build({
+  entryPoints: [join(root, 'src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+  mainFields: ['module', 'main'], external: ['vscode'], outfile: cli, logLevel: 'warning',
+});
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

@@ -103,6 +103,9 @@ export function readCertificates(bytes: Buffer | string, opts: InspectOptions = 
         throw new UserError(`${what} is a certificate signing request (CSR), not a certificate.`, 'not-a-certificate');
       throw new UserError(`${what} contains no certificate (found '${label}').`, 'not-a-certificate');
     }
+    const begins = text.match(/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/g)?.length ?? 0;
+    if (begins > certs.length)
+      throw new UserError(`${what} has a truncated certificate: a '-----BEGIN CERTIFICATE-----' line without its END line.`, 'truncated-pem');
     return certs.map((b, i) =>
       parseDer(Buffer.from(b.body, 'base64'), certs.length > 1 ? `Certificate ${i + 1} in ${opts.fileName ? what : 'the input'}` : what),
     );

@@ -13,7 +13,8 @@ export interface PemBlock {
   end: number;
 }
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+// A block never spans another BEGIN line, so a truncated block cannot swallow the next one.
+const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----((?:(?!-----BEGIN )[\s\S])*?)-----END \1-----/g;
 
 export function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];

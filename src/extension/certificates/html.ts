@@ -10,6 +10,8 @@ export interface ViewerModel {
   /** The file needs a passphrase (show an unlock button). */
   locked?: boolean;
   isText?: boolean;
+  /** flowgear.certificates.expiryWarningDays */
+  warningDays: number;
 }
 
 /** The read-only certificate viewer page; theme colours from VS Code's CSS variables. */
@@ -17,7 +19,7 @@ export function viewerHtml(m: ViewerModel, nonce: string, cspSource: string): st
   const row = (k: string, v: string) => `<tr><th>${k}</th><td>${v}</td></tr>`;
   const copy = (label: string, value: string) => `<button data-copy="${esc(value)}" title="Copy ${esc(label)}">Copy</button>`;
   const cards = m.infos.map((i, n) => {
-    const validity = `${i.notBefore.toISOString().slice(0, 10)} → ${i.notAfter.toISOString().slice(0, 10)} <span class="${i.expired ? 'bad' : i.daysLeft <= 30 ? 'warn' : ''}">(${esc(validityText(i))})</span>`;
+    const validity = `${i.notBefore.toISOString().slice(0, 10)} → ${i.notAfter.toISOString().slice(0, 10)} <span class="${i.expired ? 'bad' : i.daysLeft <= m.warningDays ? 'warn' : ''}">(${esc(validityText(i))})</span>`;
     return `<section>
   <h2>${m.infos.length > 1 ? `Certificate ${n + 1} of ${m.infos.length}` : 'Certificate'}${i.selfSigned ? ' <small>self-signed</small>' : ''}</h2>
   <table>

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { inspectCertificates, type CertificateInfo } from '../../core/certificates';
 import { UserError, messageOf } from '../../core/errors';
+import { warningDays } from './documents';
 import { viewerHtml, type ViewerModel } from './html';
 import type { PfxPassphrases } from './secrets';
 
@@ -43,9 +44,9 @@ export class CertificateViewer implements vscode.CustomReadonlyEditorProvider {
     panel.webview.options = { enableScripts: true };
     const fileName = uri.path.split('/').pop() ?? uri.path;
 
-    const show = (m: Omit<ViewerModel, 'fileName' | 'format' | 'isText'>, code?: string) => {
+    const show = (m: Omit<ViewerModel, 'fileName' | 'format' | 'isText' | 'warningDays'>, code?: string) => {
       rendered.set(uri.toString(), { thumbprints: m.infos.map((i) => i.thumbprint), error: m.error, code });
-      panel.webview.html = viewerHtml({ ...m, fileName, format: kind.format, isText: kind.isText }, randomBytes(16).toString('base64'), panel.webview.cspSource);
+      panel.webview.html = viewerHtml({ ...m, fileName, format: kind.format, isText: kind.isText, warningDays: warningDays(uri) }, randomBytes(16).toString('base64'), panel.webview.cspSource);
     };
 
     const load = async (interactive: boolean) => {

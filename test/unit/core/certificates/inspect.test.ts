@@ -80,6 +80,7 @@ describe('certificates: inspect', () => {
     it('truncated PEM: no END line, or a cut body', () => {
       const pem = readFileSync(f('o.crt'), 'utf8');
       assert.throws(() => inspectCertificates(pem.slice(0, 300)), hasCode('truncated-pem'));
+      assert.throws(() => inspectCertificates(pem.slice(0, 300) + '\n' + pem), hasCode('truncated-pem'), 'not silently skipped in a bundle');
       const lines = pem.trim().split('\n');
       const cut = [...lines.slice(0, 5), lines[lines.length - 1]].join('\n');
       assert.throws(() => inspectCertificates(cut), (e: Error) => hasCode('bad-certificate')(e) && /truncated/.test(e.message));
