@@ -40,7 +40,7 @@ describe('invoke (request runner) in the real host', function () {
         { name: 'List Customers', method: 'GET', path: '/customers' },
         { name: 'Get Customer', method: 'GET', path: '/customers/{id}' },
       ],
-      keys: [{ name: 'prod' }, { name: 'ci-test', environment: 'Test' }],
+      keys: [{ name: 'prod' }, { name: 'ci-test', environment: 'Test' }, { name: 'late', enabled: false }],
     });
     emu = await startEmulator({ workspace: fx.dir, certRequest: 'renegotiate' });
     fx.manifest.site = emu.url;
@@ -104,6 +104,21 @@ describe('invoke (request runner) in the real host', function () {
     assert.equal(r.status, 200, r.error);
     assert.equal(r.workflow, 'List Customers');
     assert.equal(JSON.parse(r.body!).FgUsername, 'Key: prod');
+  });
+
+  it('a 404 right after a key was enabled mentions the five-minute delay', async () => {
+    const args = { workflow: 'Get Customer', key: 'late', vars: { id: '1' }, folder: fx.dir, environment: 'Test' };
+    const before = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', args);
+    assert.equal(before.status, 404);
+    assert.equal(before.explanation?.[0], 'key-disabled');
+    fx.manifest.keys.find((k) => k.name === 'late')!.enabled = true;
+    fx.writeManifest();
+    assert.ok(await emu.reload());
+    // 'late' targets Production, so this invoke to Test is refused; the fresh enable is a likely cause too.
+    const after = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', args);
+    assert.equal(after.status, 404);
+    assert.deepEqual(after.explanation?.slice(0, 2), ['environment-mismatch', 'key-recently-enabled']);
+    assert.match(after.view.html, /can take up to five minutes/);
   });
 
   it('an unknown environment in the arguments is reported as data, without prompting', async () => {

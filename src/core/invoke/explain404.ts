@@ -86,3 +86,25 @@ export function explain404(manifest: Manifest | undefined, req: ResolvedRequest,
   add('not-uploaded-or-binding', 10, `Otherwise: the certificate may not be uploaded for a key in the Flowgear console (Site → API Keys), the hostname may be wrong, or the live revision of the workflow may bind a different method or path.`);
   return causes.sort((a, b) => b.weight - a.weight);
 }
+
+/** When each key's Enabled state was last seen to change (epoch ms); persisted by the editor. */
+export type EnabledChanges = Record<string, { enabled: boolean; since?: number }>;
+
+/**
+ * Updates the record with the manifest's keys. The first sighting of a key has no `since`
+ * (we did not see it change); a flip records `now`.
+ */
+export function trackEnabled(prev: EnabledChanges, keys: { name: string; enabled: boolean }[], now = Date.now()): EnabledChanges {
+  const next: EnabledChanges = {};
+  for (const k of keys) {
+    const p = prev[k.name];
+    next[k.name] = p === undefined ? { enabled: k.enabled } : p.enabled === k.enabled ? p : { enabled: k.enabled, since: now };
+  }
+  return next;
+}
+
+/** `enabledAt` for KeyFacts: when the key was switched on, if we saw it happen. */
+export function enabledAt(changes: EnabledChanges, keyName: string): number | undefined {
+  const c = changes[keyName];
+  return c?.enabled ? c.since : undefined;
+}

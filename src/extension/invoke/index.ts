@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { UserError, messageOf } from '../../core/errors';
 import { parseRequestFile } from '../../core/invoke/requestFile';
@@ -42,7 +43,14 @@ export function register(context: vscode.ExtensionContext) {
 
   const manifestWatcher = vscode.workspace.createFileSystemWatcher('**/flowgear.json');
   const keyFileWatcher = vscode.workspace.createFileSystemWatcher('**/*.{crt,cer,pem,der,key,pfx,p12}');
-  const onManifest = () => void env.refresh();
+  const onManifest = async (uri: vscode.Uri) => {
+    void env.refresh();
+    try {
+      await runner.noteManifest(await manifestIn(dirname(uri.fsPath)));
+    } catch {
+      /* deleted or broken: its diagnostics say why */
+    }
+  };
   // A key's certificate, private key or PFX changed: close its connections so the next invoke re-reads it.
   const onKeyFile = async (uri: vscode.Uri) => {
     for (const folder of manifestFolders()) {
@@ -55,6 +63,9 @@ export function register(context: vscode.ExtensionContext) {
       }
     }
   };
+
+  // First sightings of every key, so a later "enabled" flip has a time ("may take five minutes").
+  for (const f of manifestFolders()) void manifestIn(f).then((m) => runner.noteManifest(m), () => undefined);
 
   context.subscriptions.push(
     env,

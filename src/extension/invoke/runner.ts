@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { UserError, messageOf } from '../../core/errors';
 import { certificateFacts } from '../../core/invoke/credentials';
-import { explain404 } from '../../core/invoke/explain404';
+import { type EnabledChanges, enabledAt, explain404, trackEnabled } from '../../core/invoke/explain404';
 import { type HistoryEntry, addToHistory, entryFor, historyLabel, sanitizeHistory } from '../../core/invoke/history';
 import { Invoker } from '../../core/invoke/invoker';
 import { type InvokeResult, resultSummary } from '../../core/invoke/result';
@@ -15,6 +15,7 @@ import { ResponseViews } from './responseView';
 import { invokeSettings } from './settings';
 
 const HISTORY_KEY = 'flowgear.invoke.history';
+const ENABLED_KEY = 'flowgear.invoke.enabledChanges';
 
 export interface RunOutcome {
   url: string;
@@ -57,6 +58,20 @@ export class Runner implements vscode.Disposable {
     return this.folders.get(m) ?? this.last?.folder ?? '';
   }
 
+  private get enabledChanges(): EnabledChanges {
+    return this.context.workspaceState.get<EnabledChanges>(ENABLED_KEY, {});
+  }
+
+  /** Called whenever a manifest is (re)loaded: remembers when keys were switched on ("may take five minutes"). */
+  async noteManifest(m: Manifest): Promise<void> {
+    const all = { ...this.enabledChanges };
+    const prefix = `${m.file}#`;
+    const mine = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    for (const k of Object.keys(all)) if (k.startsWith(prefix)) delete all[k];
+    for (const [k, v] of Object.entries(trackEnabled(mine, m.keys))) all[prefix + k] = v;
+    await this.context.workspaceState.update(ENABLED_KEY, all);
+  }
+
   get history(): HistoryEntry[] {
     return sanitizeHistory(this.context.workspaceState.get(HISTORY_KEY));
   }
@@ -72,6 +87,7 @@ export class Runner implements vscode.Disposable {
     let manifest: Manifest | undefined;
     try {
       manifest = await manifestIn(folder);
+      await this.noteManifest(manifest);
     } catch {
       manifest = undefined;
     }
@@ -99,7 +115,10 @@ export class Runner implements vscode.Disposable {
       request,
       result,
       error: error && { message: error.message, code: error.code },
-      causes: result?.status === 404 ? explain404(manifest, request, { ...certificateFacts(request.client), protocol: result.protocol }) : [],
+      causes:
+        result?.status === 404
+          ? explain404(manifest, request, { ...certificateFacts(request.client), protocol: result.protocol, enabledAt: manifest && enabledAt(this.enabledChanges, `${manifest.file}#${request.client.keyName}`) })
+          : [],
       insecure: !!request.insecure,
       environmentWarning:
         target && target.toLowerCase() !== request.environment.toLowerCase()

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { explain404 } from '../../../src/core/invoke/explain404';
+import { enabledAt, explain404, trackEnabled } from '../../../src/core/invoke/explain404';
 import { adhocRequest, resolveRequest } from '../../../src/core/invoke/resolve';
 import { makePki, type Pki } from './pki';
 import { testManifest } from './manifest';
@@ -30,6 +30,18 @@ describe('invoke: explain404 ranks causes from local knowledge', () => {
     assert.equal(c[0].code, 'key-recently-enabled');
     assert.match(c[0].message, /60 s ago.*five minutes/);
     assert.ok(!codes(explain404(m(), req, { enabledAt: now - 600_000 }, now)).includes('key-recently-enabled'));
+  });
+
+  it('tracks when a key was switched on (what the editor remembers between invokes)', () => {
+    let c = trackEnabled({}, [{ name: 'a', enabled: false }, { name: 'b', enabled: true }], 1000);
+    assert.equal(enabledAt(c, 'b'), undefined, 'first sighting: no change seen');
+    c = trackEnabled(c, [{ name: 'a', enabled: true }, { name: 'b', enabled: true }], 2000);
+    assert.equal(enabledAt(c, 'a'), 2000);
+    c = trackEnabled(c, [{ name: 'a', enabled: true }], 3000);
+    assert.equal(enabledAt(c, 'a'), 2000, 'unchanged keeps the time');
+    c = trackEnabled(c, [{ name: 'a', enabled: false }], 4000);
+    assert.equal(enabledAt(c, 'a'), undefined);
+    assert.equal(c.b, undefined, 'removed keys are dropped');
   });
 
   it('workflow not permitted', () => {
