@@ -61,6 +61,9 @@ export const steps = [
       assert.match(rows, /ci-test[\s\S]*Test/, 'ci-test shows its target environment');
       assert.match(rows, /ops[\s\S]*disabled/, 'ops shows that it is disabled');
       assert.match(rows, /GET \/customers\/\{id\}/, 'workflows show method and path template');
+      // The demo is clean: no diagnostics from the manifest checks or the JSON schema.
+      const problems = await until('the problems counter', async () => (await page.locator('#status\\.problems').getAttribute('aria-label').catch(() => null)) ?? undefined);
+      assert.match(problems, /^No Problems$/i, `status bar: ${problems}`);
       await shot('02-views');
     },
   },
@@ -165,6 +168,9 @@ export const steps = [
       await openWalkthrough(page);
       await page.keyboard.press('Control+B'); // hide the side bar: the page lays out steps and media side by side
       await page.locator('.getting-started-step', { hasText: 'Invoke a workflow' }).first().click();
+      // The step's media (media/walkthrough/invoke.md) renders in a webview, with its screenshot.
+      const media = await webviewFrame(page, 'h1', { text: 'Invoke' });
+      await until('the media image to load', () => media.$eval('img', (i) => i.complete && i.naturalWidth > 0).catch(() => false), { timeoutMs: 15_000 });
       await shot('08-walkthrough');
       await page.keyboard.press('Control+B');
     },
