@@ -118,6 +118,21 @@ describe('invoke: Invoker over real TLS (plain Node https server)', () => {
     }
   });
 
+  it("an environment's tlsMaxVersion caps the protocol", async () => {
+    const srv = await startTlsServer(pki, 'handshake');
+    const inv = new Invoker();
+    try {
+      const mf = testManifest(srv.url, pki);
+      mf.environments[0].tlsMaxVersion = 'TLSv1.2';
+      const r = await inv.invoke(resolveRequest(mf, { workflow: 'Get Customer', key: 'prod', vars: { id: '1' } }));
+      assert.equal(r.protocol, 'TLSv1.2');
+      assert.equal(JSON.parse(r.body).protocol, 'TLSv1.2');
+    } finally {
+      await inv.dispose();
+      await srv.close();
+    }
+  });
+
   it('encrypted key without passphrase, or a wrong one: clear error, no network', async () => {
     const req = resolveRequest(testManifest('https://127.0.0.1:9', pki), { workflow: 'Get Customer', key: 'enc', vars: { id: '1' } });
     await assert.rejects(new Invoker().invoke(req), rejectsWith('passphrase-required', /encrypted/));
