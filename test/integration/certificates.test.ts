@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { generateCertificate, inspectCertificateFile, isGitignored, type GeneratedCertificate } from '../../src/core/certificates';
+import { exportPfx, generateCertificate, inspectCertificateFile, isGitignored, type GeneratedCertificate } from '../../src/core/certificates';
 
 const DAY = 86_400_000;
 
@@ -100,6 +100,20 @@ describe('certificates in the real host', function () {
     const state = await waitFor('the viewer to render', () => vscode.commands.executeCommand<{ thumbprints: string[] }>('flowgear.cert._viewerState', uri));
     assert.deepEqual(state.thumbprints, [cert.thumbprint]);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath === file, false, 'not opened as text');
+  });
+
+  it('a PFX opens in the viewer and asks for its passphrase; dismissed, the viewer says why', async () => {
+    const file = join(dir, 'locked.pfx');
+    writeFileSync(file, exportPfx({ certPem: cert.certPem, keyPem: cert.keyPem, passphrase: 'secret' }));
+    const uri = vscode.Uri.file(file);
+    await vscode.commands.executeCommand('vscode.open', uri);
+    // Dismiss the passphrase prompt once it is up (closing before it shows does nothing).
+    const state = await waitFor('the locked viewer', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      return vscode.commands.executeCommand<{ thumbprints: string[]; code?: string }>('flowgear.cert._viewerState', uri);
+    });
+    assert.equal(state.code, 'pfx-passphrase-required');
+    assert.deepEqual(state.thumbprints, []);
   });
 
   it('a PEM .crt opens as text (sniffed), and Show Certificate Details opens it in the viewer', async () => {
