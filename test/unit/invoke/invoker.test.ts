@@ -133,12 +133,14 @@ describe('invoke: Invoker over real TLS (plain Node https server)', () => {
     }
   });
 
-  it('encrypted key without passphrase, or a wrong one: clear error, no network', async () => {
+  it('encrypted key or PFX without passphrase, a wrong one, a legacy RC2 PFX: clear error, no network', async () => {
     const req = resolveRequest(testManifest('https://127.0.0.1:9', pki), { workflow: 'Get Customer', key: 'enc', vars: { id: '1' } });
     await assert.rejects(new Invoker().invoke(req), rejectsWith('passphrase-required', /encrypted/));
     await assert.rejects(new Invoker().invoke(req, { passphrase: 'nope' }), rejectsWith('bad-passphrase'));
     const pfx = resolveRequest(testManifest('https://127.0.0.1:9', pki), { workflow: 'Get Customer', key: 'pfx', vars: { id: '1' } });
     await assert.rejects(new Invoker().invoke(pfx, { passphrase: 'nope' }), rejectsWith('bad-passphrase'));
+    const legacy = adhocRequest({ url: 'https://127.0.0.1:9/x', pfx: pki.clientPfxLegacy });
+    await assert.rejects(new Invoker().invoke(legacy, { passphrase: pki.passphrase }), rejectsWith('pfx-legacy', /openssl pkcs12 -legacy/));
   });
 
   it('untrusted server certificate is an error naming the ca option; trusted via ca; insecure opt-out', async () => {

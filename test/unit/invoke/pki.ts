@@ -16,6 +16,8 @@ export interface Pki {
   clientKeyEncrypted: string;
   /** PKCS#12 of the client certificate and key, protected with `passphrase`. */
   clientPfx: string;
+  /** The same as a legacy (RC2-40) PKCS#12, which OpenSSL 3 cannot read without its legacy provider. */
+  clientPfxLegacy: string;
   passphrase: string;
   /** A second, unrelated client certificate. */
   otherCert: string;
@@ -37,6 +39,7 @@ export function makePki(): Pki {
   ossl(dir, 'req', '-x509', ...ec, '-keyout', 'client.key', '-out', 'client.crt', '-subj', '/CN=ci-test', '-days', '2');
   ossl(dir, 'pkey', '-in', 'client.key', '-aes256', '-passout', 'pass:s3cret', '-out', 'client-enc.key');
   ossl(dir, 'pkcs12', '-export', '-in', 'client.crt', '-inkey', 'client.key', '-passout', 'pass:s3cret', '-out', 'client.pfx');
+  ossl(dir, 'pkcs12', '-export', '-legacy', '-in', 'client.crt', '-inkey', 'client.key', '-passout', 'pass:s3cret', '-out', 'client-legacy.pfx');
   ossl(dir, 'req', '-x509', ...ec, '-keyout', 'other.key', '-out', 'other.crt', '-subj', '/CN=other', '-days', '2');
   const p = (f: string) => join(dir, f);
   return {
@@ -48,6 +51,7 @@ export function makePki(): Pki {
     clientKey: p('client.key'),
     clientKeyEncrypted: p('client-enc.key'),
     clientPfx: p('client.pfx'),
+    clientPfxLegacy: p('client-legacy.pfx'),
     passphrase: 's3cret',
     otherCert: p('other.crt'),
     otherKey: p('other.key'),
