@@ -58,7 +58,7 @@ export function loadClientMaterial(c: ClientCertificate, passphrase: string | un
       }
       if (/unsupported/i.test(msg)) {
         throw new UserError(
-          `key '${c.keyName}': ${c.pfx} uses a legacy encryption (RC2-40) that OpenSSL 3 no longer reads. Re-export it: openssl pkcs12 -legacy -in old.pfx -nodes -out tmp.pem && openssl pkcs12 -export -in tmp.pem -out new.pfx`,
+          `key '${c.keyName}': ${c.pfx} uses a legacy encryption (RC2-40) that OpenSSL 3 no longer reads. Re-export it: openssl pkcs12 -legacy -in old.pfx -nodes -out tmp.pem && openssl pkcs12 -export -in tmp.pem -out new.pfx && rm tmp.pem (tmp.pem holds the unencrypted key)`,
           'pfx-legacy',
         );
       }
