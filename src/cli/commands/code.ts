@@ -5,8 +5,8 @@ import { type Command, UsageError, parse } from '../args';
 import { loadForCli } from '../manifest';
 
 const variants = LANGUAGES.filter((l) => LANGUAGE_INFO[l].variants.length)
-  .map((l) => `${l}: ${LANGUAGE_INFO[l].variants.map((v) => v.id).join(', ')}`)
-  .join('; ');
+  .map((l) => `  ${l.padEnd(11)} ${LANGUAGE_INFO[l].variants.map((v) => `${v.id} (${v.label})`).join(', ')}`)
+  .join('\n');
 
 const usage = `Usage:
   flowgear-mtls code LANG WORKFLOW --key NAME [--env NAME] [--var k=v]... [--workspace DIR]
@@ -19,7 +19,13 @@ read from the environment variable the code names (--passphrase-env, the key's
 passphraseEnv in flowgear.json, or FLOWGEAR_PASSPHRASE_<KEY>).
 
 LANG: ${LANGUAGES.join(', ')}
---variant (default: what suits the key): ${variants}.`;
+
+--variant V (default: what suits the key; C#/PowerShell use the Windows store by thumbprint
+unless the key is a PFX):
+${variants}
+
+Example:
+  flowgear-mtls code python 'Get Customer' --key ci --env Test --var id=42 > invoke.py`;
 
 const options = {
   key: { type: 'string' },
