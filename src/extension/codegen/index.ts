@@ -90,7 +90,8 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
   if (!choice) return undefined;
   if (!args.language) await context.globalState.update(LAST_CHOICE, choice);
 
-  const code = generate(choice.language, prepareForCodegen(request, await manifestFor(request, folder)), { variant: choice.variant });
+  const prepared = prepareForCodegen(request, await manifestFor(request, folder));
+  const code = generate(choice.language, prepared, { variant: choice.variant });
   try {
     await vscode.env.clipboard.writeText(code);
   } catch {
@@ -102,7 +103,9 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
   if (args.open ?? openByDefault) await openInEditor(code, choice.language);
   else {
     const what = `${label} for ${request.workflow ?? request.url} (key ${request.client.keyName})`;
-    void vscode.window.showInformationMessage(`Flowgear: copied ${what} to the clipboard.`, 'Open in Editor').then((b) => {
+    // The editor keeps passphrases in SecretStorage; the code needs them in its variable.
+    const pass = prepared.client.passphraseEnv && code.includes(prepared.client.passphraseEnv) ? ` It reads the passphrase from the environment variable ${prepared.client.passphraseEnv}.` : '';
+    void vscode.window.showInformationMessage(`Flowgear: copied ${what} to the clipboard.${pass}`, 'Open in Editor').then((b) => {
       if (b) void openInEditor(code, choice.language);
     });
   }

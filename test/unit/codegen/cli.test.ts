@@ -1,5 +1,6 @@
 /** `flowgear-mtls code …` in-process: output, errors as one line with the right exit code, and the printed curl run for real. */
 import * as assert from 'node:assert/strict';
+import { prepareForCodegen } from '../../../src/core/codegen/prepare';
 import { main } from '../../../src/cli/main';
 import { memoryIo } from '../helpers/io';
 import { has, parseOutput, PASS_ENV, PASSPHRASE, removeAll, run, scratch, startWorld, writeProgram, type CodegenWorld } from './harness';
@@ -54,6 +55,16 @@ describe('codegen: flowgear-mtls code', function () {
     const named = await cli('csharp', 'Ping', '--key', 'vault', '--passphrase-env', PASS_ENV);
     assert.match(named.out, new RegExp(`GetEnvironmentVariable\\("${PASS_ENV}"\\)`));
     assert.ok(!named.out.includes(PASSPHRASE));
+  });
+
+  it('prepareForCodegen computes a missing thumbprint and names a variable for an encrypted key', () => {
+    const req = world.resolve({ key: 'rsa' });
+    const bare = { ...req, client: { ...req.client, thumbprint: undefined, privateKey: world.encryptedKey, passphraseEnv: undefined } };
+    const prepared = prepareForCodegen(bare, world.manifest);
+    assert.equal(prepared.client.thumbprint, world.fx.keys.rsa.thumbprint);
+    assert.equal(prepared.client.passphraseEnv, 'FLOWGEAR_PASSPHRASE_RSA');
+    const plain = prepareForCodegen({ ...req, client: { ...req.client, passphraseEnv: undefined } }, world.manifest);
+    assert.equal(plain.client.passphraseEnv, undefined, 'an unencrypted PEM key needs no passphrase');
   });
 
   it('rejects an unknown language or variant with a usage error (exit 2), no stack', async () => {
