@@ -17,12 +17,14 @@ export interface HistoryEntry {
   /** Error message when the invoke failed before a response. */
   error?: string;
   totalMs?: number;
+  /** Folder of the flowgear.json the invoke came from (to re-send against the same manifest). */
+  folder?: string;
 }
 
-export function entryFor(request: ResolvedRequest, outcome: InvokeResult | Error, at = Date.now()): HistoryEntry {
+export function entryFor(request: ResolvedRequest, outcome: InvokeResult | Error, at = Date.now(), folder?: string): HistoryEntry {
   const id = `${at.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  if (outcome instanceof Error) return { id, at, request, error: outcome.message };
-  return { id, at, request, status: outcome.status, totalMs: outcome.timings.total };
+  if (outcome instanceof Error) return { id, at, request, error: outcome.message, folder };
+  return { id, at, request, status: outcome.status, totalMs: outcome.timings.total, folder };
 }
 
 export function addToHistory(list: readonly HistoryEntry[], entry: HistoryEntry, limit = HISTORY_LIMIT): HistoryEntry[] {

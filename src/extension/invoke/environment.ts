@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { UserError } from '../../core/errors';
 import { manifestFolders, manifestIn } from './manifests';
 
 const STATE_KEY = 'flowgear.invoke.environment';
@@ -34,7 +35,7 @@ export class EnvironmentPicker implements vscode.Disposable {
     const envs = await this.environments();
     if (given) {
       const hit = envs.find((e) => e.name.toLowerCase() === given.toLowerCase());
-      if (!hit && envs.length) throw new Error(`unknown environment '${given}' (flowgear.json declares: ${envs.map((e) => e.name).join(', ')})`);
+      if (!hit && envs.length) throw new UserError(`unknown environment '${given}' (flowgear.json declares: ${envs.map((e) => e.name).join(', ')})`, 'unknown-environment');
       await this.set(hit?.name ?? given);
       return this.current;
     }

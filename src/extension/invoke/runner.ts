@@ -127,7 +127,7 @@ export class Runner implements vscode.Disposable {
       at: started,
     };
     this.folders.set(model, folder);
-    const entry = entryFor(request, result ?? error!, started);
+    const entry = entryFor(request, result ?? error!, started, folder);
     this.recent.set(entry.id, model);
     await this.context.workspaceState.update(HISTORY_KEY, addToHistory(this.history, entry));
     // Not awaited: a notification must not hold up the result (tests and tree clicks alike).
@@ -184,7 +184,7 @@ export class Runner implements vscode.Disposable {
   }
 
   private folderForHistory(e: HistoryEntry): string {
-    return (vscode.workspace.workspaceFolders ?? []).find((f) => e.request.client.certificate?.startsWith(f.uri.fsPath) || e.request.client.pfx?.startsWith(f.uri.fsPath))?.uri.fsPath ?? this.last?.folder ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    return e.folder ?? this.last?.folder ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
   }
 
   private async saveBody(m: ResponseModel) {
