@@ -7,7 +7,7 @@
 //   const emu = await startDemoEmulator(dir);   // sets "site"/"ca" to the emulator, reloads
 //   …; await emu.close();
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { applyEdits, modify, parse } from 'jsonc-parser';
 
@@ -106,6 +106,8 @@ export async function prepareDemoWorkspace(dir, { cli = CLI } = {}) {
       const key = join(dir, 'certs', `${name}.key`);
       if (existsSync(crt) && existsSync(key)) continue;
       if (existsSync(crt) || existsSync(key)) throw new Error(`${dir}/certs has only half of key '${name}': remove certs/${name}.* or run \`npm start -- --reset\``);
+      // A leftover NAME.cer (public, derived from the old certificate) would block `cert new`.
+      rmSync(join(dir, 'certs', `${name}.cer`), { force: true });
       out[name] = newCertificate(cli, dir, name).thumbprint;
     }
     return out;
