@@ -121,6 +121,22 @@ describe('invoke (request runner) in the real host', function () {
     assert.match(after.view.html, /can take up to five minutes/);
   });
 
+  it('history: the newest invoke can be re-sent from the quick pick', async () => {
+    const first = await vscode.commands.executeCommand<Outcome>('flowgear.invoke', { workflow: 'Get Customer', key: 'prod', vars: { id: '21' }, folder: fx.dir, environment: 'Production' });
+    assert.equal(first.status, 200);
+    const pending = vscode.commands.executeCommand<Outcome>('flowgear.history');
+    let settled = false;
+    void pending.then(() => (settled = true));
+    // Accept the newest entry, then "Re-send".
+    for (let i = 0; i < 40 && !settled; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const again = await pending;
+    assert.equal(again?.status, 200);
+    assert.equal(again.url, first.url);
+  });
+
   it('an unknown environment in the arguments is reported as data, without prompting', async () => {
     const r = await vscode.commands.executeCommand<{ error: string; code: string }>('flowgear.invoke', { workflow: 'Get Customer', key: 'prod', vars: { id: '1' }, folder: fx.dir, environment: 'Nope' });
     assert.equal(r.code, 'unknown-environment');
