@@ -72,8 +72,23 @@ export function isInstalled() {
   return existsSync(MARKER) && existsSync(SERVER_MAIN) && readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION;
 }
 
-/** Installs the host if needed; returns the path of server-main.js. */
+/**
+ * Installs the host if needed; returns the path of server-main.js. Concurrent callers (two test
+ * runs on a fresh clone) serialize on a lock file; the second one then finds the marker.
+ */
 export function install() {
+  if (isInstalled() && existsSync(CHROMIUM)) return SERVER_MAIN;
+  if (process.env.FLOWGEAR_HOST_INSTALL_LOCKED === '1') return installUnderLock();
+  mkdirSync(join(ROOT, '.vscode-test'), { recursive: true });
+  const r = spawnSync('flock', [join(ROOT, '.vscode-test', '.install.lock'), process.execPath, import.meta.filename], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, FLOWGEAR_HOST_INSTALL_LOCKED: '1' },
+  });
+  if (r.status !== 0 || !isInstalled()) throw new Error('installing the VS Code test host failed (see the output above)');
+  return SERVER_MAIN;
+}
+
+function installUnderLock() {
   if (isInstalled() && existsSync(CHROMIUM)) return SERVER_MAIN;
   const started = Date.now();
   ensureAptPackages();
@@ -107,7 +122,8 @@ export function install() {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     install();
-    log(`ready: ${SERVER_MAIN}`);
+    // Under the lock this is the child of another install(): the caller reports.
+    if (process.env.FLOWGEAR_HOST_INSTALL_LOCKED !== '1') log(`ready: ${SERVER_MAIN}`);
   } catch (e) {
     console.error(`host:install: ${e instanceof Error ? e.message : e}`);
     process.exit(1);
