@@ -178,7 +178,13 @@ export function startDemoEmulator(dir, o = {}) {
   const args = [o.cli ?? CLI, 'emulator', '--workspace', dir, '--port', String(o.port ?? 0), '--cert-request', o.certRequest ?? 'handshake'];
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((res) => child.once('exit', res));
-  child.once('exit', (code, sig) => o.onExit?.(code ?? sig));
+  // Whatever way this process ends (process.exit included), the emulator ends with it.
+  const onParentExit = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); };
+  process.once('exit', onParentExit);
+  child.once('exit', (code, sig) => {
+    process.off('exit', onParentExit);
+    o.onExit?.(code ?? sig);
+  });
   const close = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM'); // the CLI stops gracefully on SIGTERM

@@ -32,6 +32,21 @@ export async function runE2E({ screenshots = false, headless = true, timeoutMs =
   mkdirSync(RESULTS, { recursive: true });
   const started = Date.now();
   const overall = new Promise((_, rej) => { timer = setTimeout(() => rej(new Error(`overall timeout of ${timeoutMs / 1000} s`)), timeoutMs); });
+  // The VS Code server runs in its own process group: on Ctrl-C stop it (and the emulator) too.
+  const onSignal = async (sig) => {
+    await host?.close().catch(() => undefined);
+    await emulator?.close().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // Synchronous last resort when something calls process.exit first (e.g. playwright's SIGINT handler).
+  const lastResort = () => {
+    if (host?.server.pid) try { process.kill(-host.server.pid, 'SIGKILL'); } catch { /* gone */ }
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  process.once('exit', lastResort);
   try {
     await Promise.race([overall, (async () => {
       // A snapshot of the built extension: a concurrent build in the shared tree may wipe dist/.
@@ -62,6 +77,9 @@ export async function runE2E({ screenshots = false, headless = true, timeoutMs =
     if (host) await shot(host.page, 'FAILED-run', false).catch(() => undefined);
   } finally {
     clearTimeout(timer);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // lastResort stays registered: a close() started by a signal may still be in flight here.
     await host?.close().catch(() => undefined);
     await emulator?.close().catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
