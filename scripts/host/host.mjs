@@ -6,7 +6,7 @@
 //   await host.page.screenshot({ path: 'x.png' });
 //   await host.close();
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, ROOT, install } from './install.mjs';
@@ -33,6 +33,24 @@ function killGroup(child) {
     try { child.kill('SIGKILL'); } catch { /* already gone */ }
   }
   return exited;
+}
+
+const TMP_PREFIX = '/tmp/fgh-';
+
+/** Removes temp dirs of hosts whose owner process died without close() (killed test runs). */
+function removeOrphans() {
+  for (const name of readdirSync('/tmp')) {
+    const dir = `/tmp/${name}`;
+    if (!dir.startsWith(TMP_PREFIX)) continue;
+    let pid;
+    try { pid = Number(readFileSync(join(dir, 'owner.pid'), 'utf8')); } catch { continue; }
+    if (!Number.isInteger(pid) || pid <= 0 || isAlive(pid)) continue;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid) {
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
 }
 
 /** Spawns server-main.js and resolves with the child and its port once it listens. */
@@ -92,7 +110,9 @@ function spawnServer({ serverMain, dir, port, env, onServerOutput, timeoutMs }) 
 export async function startServer(o = {}) {
   const serverMain = install();
   // Short temp dir (socket paths!), one per server, removed on close.
-  const dir = mkdtempSync('/tmp/fgh-');
+  removeOrphans();
+  const dir = mkdtempSync(TMP_PREFIX);
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   try {
     const { child, port } = await spawnServer({ serverMain, dir, port: o.port, env: o.env ?? {}, onServerOutput: o.onServerOutput, timeoutMs: o.startTimeoutMs ?? 120_000 });
     let closed = false;
