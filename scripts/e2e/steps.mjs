@@ -164,8 +164,10 @@ export const steps = [
       // The real action of step 1, from the walkthrough's own button.
       await page.locator('.getting-started-step', { hasText: 'Open or create flowgear.json' }).first().click();
       await page.locator('.getting-started-step a.monaco-button', { hasText: 'Open flowgear.json' }).first().click();
-      await until('step "Open or create flowgear.json" ticked', async () => (await walkthroughSteps(page)).find((s) => s.title === 'Open or create flowgear.json')?.done);
+      // It opens flowgear.json (in front of the walkthrough), and ticks the step.
+      await page.locator('.tab', { hasText: 'flowgear.json' }).first().waitFor({ state: 'visible', timeout: 30_000 });
       await openWalkthrough(page);
+      await until('step "Open or create flowgear.json" ticked', async () => (await walkthroughSteps(page)).find((s) => s.title === 'Open or create flowgear.json')?.done);
       await page.keyboard.press('Control+B'); // hide the side bar: the page lays out steps and media side by side
       await page.locator('.getting-started-step', { hasText: 'Invoke a workflow' }).first().click();
       // The step's media (media/walkthrough/invoke.md) renders in a webview, with its screenshot.
