@@ -7,6 +7,8 @@
 // the server and everything they started are stopped.
 //   npm start -- --web      web host even when `code` is on PATH
 //   npm start -- --reset    recreate the demo workspace (new certificates)
+//   npm start -- --no-build skip the build (e.g. while `npm run watch` runs)
+//   FLOWGEAR_DEMO_DIR=DIR   demo workspace folder (default .demo/workspace)
 //   PORT=8080 npm start     fixed port for the web host (default: a free one)
 //   FLOWGEAR_DEMO_PORT=8443 fixed emulator port (default: a free one)
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,16 +17,18 @@ import { join, resolve } from 'node:path';
 import { prepareDemoWorkspace, startDemoEmulator } from './demo-workspace.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const demo = join(root, '.demo', 'workspace');
+const demo = resolve(process.env.FLOWGEAR_DEMO_DIR || join(root, '.demo', 'workspace'));
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => !['--web', '--reset'].includes(a));
+const unknown = args.filter((a) => !['--web', '--reset', '--no-build'].includes(a));
 if (unknown.length) {
-  console.error(`npm start: unknown option ${unknown[0]} (use --web, --reset)`);
+  console.error(`npm start: unknown option ${unknown[0]} (use --web, --reset, --no-build)`);
   process.exit(2);
 }
 
-const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+if (!args.includes('--no-build')) {
+  const build = spawnSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 /** Everything to stop on exit, last started first. */
 const cleanups = [];
