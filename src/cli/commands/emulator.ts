@@ -1,6 +1,6 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { startEmulator, type CertRequestMode } from '../../emulator';
+import { watchFiles } from '../../emulator/watch';
 import { type Command, type Io, UsageError, parse } from '../args';
 
 const usage = `Usage:
@@ -42,43 +42,6 @@ function wholeNumber(v: string | undefined, flag: string, max = Number.MAX_SAFE_
 
 const time = () => new Date().toISOString().slice(11, 23);
 
-/**
- * Calls `changed` (debounced) when any of `files` changes. Watches their folders, not the
- * files: editors save by rename, which ends a watch on the file itself.
- */
-function watchFiles(files: string[], changed: () => void, io: Io) {
-  const watchers = new Map<string, FSWatcher>();
-  let wanted = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  const update = (next: string[]) => {
-    wanted = new Set(next.map((f) => resolve(f)));
-    const dirs = new Set([...wanted].map((f) => dirname(f)));
-    for (const [dir, w] of watchers) if (!dirs.has(dir)) (w.close(), watchers.delete(dir));
-    for (const dir of dirs) {
-      if (watchers.has(dir)) continue;
-      try {
-        const w = watch(dir, (_event, name) => {
-          if (name && !wanted.has(join(dir, name.toString()))) return;
-          clearTimeout(timer);
-          timer = setTimeout(changed, 150);
-        });
-        w.on('error', () => io.err(`flowgear-mtls: stopped watching ${dir}; restart the emulator to pick up changes there\n`));
-        watchers.set(dir, w);
-      } catch {
-        io.err(`flowgear-mtls: cannot watch ${dir}; restart the emulator after editing files there\n`);
-      }
-    }
-  };
-  update(files);
-  return {
-    update,
-    close() {
-      clearTimeout(timer);
-      for (const w of watchers.values()) w.close();
-    },
-  };
-}
-
 export const emulator: Command = {
   summary: 'run a local Flowgear emulator (mTLS, key rules from flowgear.json)',
   usage,
@@ -108,7 +71,11 @@ export const emulator: Command = {
         'press Ctrl+C to stop\n',
     );
 
-    const watcher = watchFiles(emu.files(), () => void emu.reload().then(() => watcher.update(emu.files())), io);
+    const watcher = watchFiles(
+      emu.files(),
+      () => void emu.reload().then(() => watcher.update(emu.files())),
+      (m) => io.err(`flowgear-mtls: ${m}\n`),
+    );
 
     await new Promise<void>((done) => {
       const stop = (signal: NodeJS.Signals) => {

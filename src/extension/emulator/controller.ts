@@ -53,7 +53,7 @@ export class EmulatorController implements vscode.Disposable {
     else this.output.info(line);
   }
 
-  async start(args: StartArgs & { workspace: string }, watchFor: (reload: () => void) => vscode.Disposable): Promise<EmulatorInfo> {
+  async start(args: StartArgs & { workspace: string }, watchFor: (reload: () => Promise<unknown>, files: () => string[]) => vscode.Disposable): Promise<EmulatorInfo> {
     if (this.running) {
       if (this.running.info.workspace === args.workspace) return this.running.info;
       throw new UserError(`The emulator is already running for ${this.running.info.workspace}; stop it first.`, 'emulator-running');
@@ -69,10 +69,13 @@ export class EmulatorController implements vscode.Disposable {
         log: (l) => this.write(l),
       });
       const info: EmulatorInfo = { url: emu.url, caPath: emu.caPath, managementUrl: emu.managementUrl, workspace: args.workspace, mode: emu.mode };
-      const watch = watchFor(() => {
-        this.reloads++;
-        void emu.reload();
-      });
+      const watch = watchFor(
+        () => {
+          this.reloads++;
+          return emu.reload();
+        },
+        () => emu.files(),
+      );
       this.running = { emu, info, watch };
       this.showStatus(info);
       await vscode.commands.executeCommand('setContext', 'flowgear.emulator.running', true);

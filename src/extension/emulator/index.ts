@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { UserError, messageOf } from '../../core/errors';
+import { watchFiles } from '../../emulator/watch';
 import { manifestStore } from '../manifest/store';
 import { EmulatorController, type StartArgs } from './controller';
 
@@ -37,20 +38,14 @@ export function register(context: vscode.ExtensionContext) {
     return pick?.path;
   }
 
-  /** Reload on change: through the ManifestStore for workspace folders, else an own watcher. */
+  /** Reload on change: through the ManifestStore for workspace folders, else a file watch
+   *  armed synchronously (so a change right after start is never missed). */
   function watchFor(workspace: string) {
-    return (reload: () => void): vscode.Disposable => {
+    return (reload: () => Promise<unknown>, files: () => string[]): vscode.Disposable => {
       const inStore = store.folders().some((f) => f.folder.uri.fsPath === workspace);
-      if (inStore) return store.onDidChange(reload);
-      const w = vscode.workspace.createFileSystemWatcher(
-        new vscode.RelativePattern(vscode.Uri.file(workspace), '{flowgear.json,**/*.crt,**/*.cer,**/*.pem,**/*.der}'),
-      );
-      let timer: NodeJS.Timeout | undefined;
-      const on = () => {
-        clearTimeout(timer);
-        timer = setTimeout(reload, 150);
-      };
-      return vscode.Disposable.from(w, w.onDidChange(on), w.onDidCreate(on), w.onDidDelete(on), { dispose: () => clearTimeout(timer) });
+      if (inStore) return store.onDidChange(() => void reload());
+      const w = watchFiles(files(), () => void reload().then(() => w.update(files())), (m) => controller.output.warn(m));
+      return { dispose: () => w.close() };
     };
   }
 
