@@ -66,7 +66,11 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
     L.push('    """Sends the client certificate through our SSLContext (handles key passphrases and the CA)."""');
     L.push('');
     L.push('    def init_poolmanager(self, *args, **kwargs):');
-    L.push('        kwargs["ssl_context"] = client_context()');
+    L.push('        ctx = client_context()');
+    L.push('        # urllib3 matches the hostname itself (urllib3 1.26 sends no SNI to an IP address,');
+    L.push('        # which ssl refuses while check_hostname is on); verification stays on.');
+    L.push('        ctx.check_hostname = False');
+    L.push('        kwargs["ssl_context"] = ctx');
     L.push('        return super().init_poolmanager(*args, **kwargs)');
     L.push('');
     L.push('');
