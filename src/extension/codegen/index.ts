@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { generate, isLanguage, LANGUAGE_INFO, languageChoices, type Language } from '../../core/codegen';
 import { prepareForCodegen } from '../../core/codegen/prepare';
-import { UserError, messageOf } from '../../core/errors';
+import { UserError } from '../../core/errors';
+import { reportError } from '../common/feedback';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { Manifest } from '../../core/manifest/types';
 import { manifestFolders, manifestIn } from '../invoke/manifests';
 import { requestFromArgs } from '../invoke/palette';
+import { walkthroughProgress } from '../walkthrough/progress';
 
 const LAST_CHOICE = 'flowgear.codegen.lastLanguage';
 /** The request runner's environment picker keeps the current environment here (workspace state). */
@@ -92,6 +94,7 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
 
   const prepared = prepareForCodegen(request, await manifestFor(request, folder));
   const code = generate(choice.language, prepared, { variant: choice.variant });
+  walkthroughProgress('copiedAsCode');
   try {
     await vscode.env.clipboard.writeText(code);
   } catch {
@@ -118,9 +121,7 @@ export function register(context: vscode.ExtensionContext): void {
     try {
       return await copyAsCode(context, raw, open);
     } catch (e) {
-      const message = messageOf(e);
-      void vscode.window.showErrorMessage(`Flowgear: ${message}`);
-      return { error: message, code: e instanceof UserError ? e.code : 'internal' };
+      return reportError(e);
     }
   };
   context.subscriptions.push(

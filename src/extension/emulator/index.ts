@@ -1,24 +1,13 @@
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { UserError, messageOf } from '../../core/errors';
+import { UserError } from '../../core/errors';
 import { watchFiles } from '../../emulator/watch';
+import { reportError, requireTrust } from '../common/feedback';
 import { manifestStore } from '../manifest/store';
 import { EmulatorController, type StartArgs } from './controller';
 
-function reportError(e: unknown): { error: string; code: string } {
-  const message = messageOf(e);
-  void vscode.window.showErrorMessage(`Flowgear: ${message}`);
-  return { error: message, code: e instanceof UserError ? e.code : 'internal' };
-}
-
 /** The local emulator reads private-key paths and opens a port: trusted workspaces only. */
-function requireTrust(): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage('Flowgear: the local emulator is disabled in Restricted Mode. Trust this workspace to run it.', 'Manage Workspace Trust').then((b) => {
-    if (b) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
-  return false;
-}
+const requireEmulatorTrust = () => requireTrust('the local emulator is disabled in Restricted Mode. Trust this workspace to run it.');
 
 /** "Flowgear: Start Local Emulator" / "Stop", status bar item, Output channel, reload on change. */
 export function register(context: vscode.ExtensionContext) {
@@ -52,7 +41,7 @@ export function register(context: vscode.ExtensionContext) {
   context.subscriptions.push(
     controller,
     vscode.commands.registerCommand('flowgear.emulator.start', async (args: StartArgs = {}) => {
-      if (!requireTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
+      if (!requireEmulatorTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
       try {
         const workspace = await pickWorkspace(args ?? {});
         if (!workspace) return undefined;

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { UserError, messageOf } from '../../core/errors';
+import { UserError } from '../../core/errors';
+import { reportError, requireTrust } from '../common/feedback';
 import { parseRequestFile } from '../../core/invoke/requestFile';
 import { EnvironmentPicker } from './environment';
 import { manifestFolders, manifestIn } from './manifests';
@@ -8,20 +9,8 @@ import { requestFromArgs } from './palette';
 import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, requestFromFile } from './requestFiles';
 import { Runner } from './runner';
 
-/** Shows a user-worded error and returns it as data, so commands called by tests can assert it. */
-function reportError(e: unknown): { error: string; code: string } {
-  const message = messageOf(e);
-  void vscode.window.showErrorMessage(`Flowgear: ${message}`);
-  return { error: message, code: e instanceof UserError ? e.code : 'internal' };
-}
-
-function requireTrust(): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage('Flowgear: invoking is disabled in Restricted Mode. Trust this workspace to invoke workflows (it reads private keys and connects to the hosts in flowgear.json).', 'Manage Workspace Trust').then((b) => {
-    if (b) void vscode.commands.executeCommand('workbench.trust.manage');
-  });
-  return false;
-}
+const requireInvokeTrust = () =>
+  requireTrust('invoking is disabled in Restricted Mode. Trust this workspace to invoke workflows (it reads private keys and connects to the hosts in flowgear.json).');
 
 /** The request runner: environment picker, invoke commands, response view, history, request files. */
 export function register(context: vscode.ExtensionContext) {
@@ -33,7 +22,7 @@ export function register(context: vscode.ExtensionContext) {
   const guarded =
     <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) =>
     async (...a: A) => {
-      if (!requireTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
+      if (!requireInvokeTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
       try {
         return await fn(...a);
       } catch (e) {
