@@ -151,8 +151,34 @@ export const steps = [
     },
   },
   {
+    id: '07-copy-as-code',
+    name: 'the request file\'s "Copy as code" CodeLens gives Python code for that request (key, _profile)',
+    async run({ page, shot }) {
+      await calm(page);
+      await quickOpen(page, 'demo.flowgear.http');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Copy as code' }).first();
+      await lens.waitFor({ state: 'visible', timeout: 30_000 });
+      await lens.click();
+      await pick(page, 'Language for the client code', 'Python');
+      // Copied to the clipboard (a notification offers "Open in Editor"), or — when the browser
+      // refuses the clipboard — opened in an editor right away.
+      const code = page.locator('.monaco-editor .view-lines .view-line', { hasText: '_profile=Test' }).first();
+      await until('the generated code', async () => {
+        if (await code.count()) return true;
+        const open = page.locator('.notifications-toasts .monaco-button', { hasText: 'Open in Editor' }).first();
+        if (await open.isVisible().catch(() => false)) await open.click();
+        return false;
+      }, { timeoutMs: 30_000, intervalMs: 500 });
+      // Monaco renders spaces as U+00A0: normalize before matching.
+      const lines = (await texts(page, '.monaco-editor .view-lines .view-line')).join('\n').replace(/\u00a0/g, ' ');
+      assert.match(lines, /Flowgear key: ci-test/, 'the code names the key');
+      assert.match(lines, /\/customers\/42\?_profile=Test/, 'the code calls the same URL');
+      await shot('09-copy-as-code');
+    },
+  },
+  {
     id: '08-walkthrough',
-    name: 'the walkthrough ticks the steps done above; "Open flowgear.json" ticks its step',
+    name: 'the walkthrough ticks the steps done above (not the others); "Open flowgear.json" ticks its step',
     async run({ page, shot }) {
       await calm(page);
       await openWalkthrough(page);
@@ -160,7 +186,8 @@ export const steps = [
       const done = (title) => state.find((s) => s.title === title)?.done;
       assert.equal(done('Pick an environment'), true, 'the status bar picker ran');
       assert.equal(done('Invoke a workflow'), true, 'a workflow was invoked');
-      assert.equal(done('Copy it as code'), false, 'nothing was copied as code yet');
+      assert.equal(done('Copy it as code'), true, `the invoke was copied as code: ${JSON.stringify(state)}`);
+      assert.equal(done('Upload the .cer and compare the thumbprint'), false, 'no thumbprint was copied');
       // The real action of step 1, from the walkthrough's own button.
       await page.locator('.getting-started-step', { hasText: 'Open or create flowgear.json' }).first().click();
       await page.locator('.getting-started-step a.monaco-button', { hasText: 'Open flowgear.json' }).first().click();

@@ -13,6 +13,7 @@ import { Passphrases } from './passphrases';
 import type { ResponseModel } from './render';
 import { ResponseViews } from './responseView';
 import { invokeSettings } from './settings';
+import { walkthroughProgress } from '../walkthrough/progress';
 
 const HISTORY_KEY = 'flowgear.invoke.history';
 const ENABLED_KEY = 'flowgear.invoke.enabledChanges';
@@ -134,6 +135,7 @@ export class Runner implements vscode.Disposable {
     if (error?.code === 'cancelled') void vscode.window.showInformationMessage('Flowgear: invoke cancelled.');
     else if (error) void vscode.window.showErrorMessage(`Flowgear: ${error.message}`);
     const view = this.views.show(model, o.preserveFocus);
+    if (result) walkthroughProgress('invoked');
     const summary = result ? resultSummary(result) : undefined;
     return {
       url: request.url,

@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+
+/**
+ * Walkthrough steps whose real action can run where VS Code's `onCommand` completion events
+ * do not see it: commands with arguments from CodeLenses or tree items reach the extension
+ * host through an internal delegate command, and webview buttons call executeCommand inside
+ * the extension host. Features mark the step done here, when the action actually happened.
+ */
+export type WalkthroughAction = 'invoked' | 'copiedAsCode';
+
+export function walkthroughProgress(action: WalkthroughAction): void {
+  void vscode.commands.executeCommand('setContext', `flowgear.walkthrough.${action}`, true);
+}
