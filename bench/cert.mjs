@@ -2,7 +2,8 @@
 //  1. `flowgear-mtls cert new` as a whole CLI process (Node start-up included) versus Flowgear's
 //     recipe `openssl req -x509 -newkey rsa:4096 -sha256 -subj "/" -days 600 -nodes`; both RSA 4096,
 //     runs interleaved, ratio of medians. Goal ≤ 1.0. BENCH_CERT_RUNS=N (default 11, min 7).
-//     Also with FLOWGEAR_KEYGEN_RACERS=1 (one prime search, no racing) to show what racing buys.
+//     `cert new` races RSA searches in child processes only on idle cores (load average); the
+//     bench also runs it with FLOWGEAR_KEYGEN_RACERS=2 (race regardless) to show what racing does here.
 //  2. Hover computation for a document holding one RSA-4096 certificate (scan + parse + markdown,
 //     uncached, as on the first hover). Goal < 2 ms.
 // Prints a table and one JSON line: `node bench/cert.mjs` (bundles its own copy of the CLI).
@@ -40,12 +41,12 @@ function timed(cmd, args, env = {}) {
 try {
   // 1. Whole processes, interleaved so both see the same machine load.
   const ours = [];
-  const single = [];
+  const raced = [];
   const theirs = [];
   const load = [loadavg()[0]];
   for (let i = 0; i < runs; i++) {
     ours.push(timed(process.execPath, [cli, 'cert', 'new', '--name', `b${i}`, '--out', join(dir, 'ours'), '--workspace', dir, '--json']));
-    single.push(timed(process.execPath, [cli, 'cert', 'new', '--name', `s${i}`, '--out', join(dir, 'single'), '--workspace', dir, '--json'], { FLOWGEAR_KEYGEN_RACERS: '1' }));
+    raced.push(timed(process.execPath, [cli, 'cert', 'new', '--name', `s${i}`, '--out', join(dir, 'raced'), '--workspace', dir, '--json'], { FLOWGEAR_KEYGEN_RACERS: '2' }));
     theirs.push(timed('openssl', ['req', '-x509', '-newkey', 'rsa:4096', '-sha256', '-nodes', '-keyout', join(dir, `o${i}.key`), '-out', join(dir, `o${i}.crt`), '-subj', '/', '-days', '600']));
   }
   const ratio = median(ours) / median(theirs);
@@ -77,18 +78,18 @@ try {
   const f = (x) => x.toFixed(0);
   console.log(`cert new, RSA 4096, ${runs} runs each (whole process)`);
   console.log(`  flowgear-mtls cert new   median ${f(median(ours))} ms  (min ${f(Math.min(...ours))}, max ${f(Math.max(...ours))})`);
-  console.log(`  … racing off (RACERS=1)  median ${f(median(single))} ms  (min ${f(Math.min(...single))}, max ${f(Math.max(...single))})`);
+  console.log(`  … forced race (RACERS=2) median ${f(median(raced))} ms  (min ${f(Math.min(...raced))}, max ${f(Math.max(...raced))})`);
   console.log(`  openssl req -x509 …      median ${f(median(theirs))} ms  (min ${f(Math.min(...theirs))}, max ${f(Math.max(...theirs))})`);
-  console.log(`  ratio of medians         ${ratio.toFixed(2)} (goal ≤ 1.0: ${ratio <= 1 ? 'met' : 'NOT met'}); racing off: ${(median(single) / median(theirs)).toFixed(2)}; load average ${load.map((l) => l.toFixed(1)).join(' → ')}`);
+  console.log(`  ratio of medians         ${ratio.toFixed(2)} (goal ≤ 1.0: ${ratio <= 1 ? 'met' : 'NOT met'}); forced race: ${(median(raced) / median(theirs)).toFixed(2)}; load average ${load.map((l) => l.toFixed(1)).join(' → ')}`);
   console.log(`hover for an RSA-4096 certificate: median ${median(hoverMs).toFixed(3)} ms, p95 ${pct(hoverMs, 0.95).toFixed(3)} ms, after warm-up; a further call ${firstMs.toFixed(3)} ms (goal < 2 ms: ${pct(hoverMs, 0.95) < 2 ? 'met' : 'NOT met'})`);
   console.log(JSON.stringify({
     bench: 'cert',
     runs,
     certNewMedianMs: +median(ours).toFixed(1),
-    singleMedianMs: +median(single).toFixed(1),
+    racedMedianMs: +median(raced).toFixed(1),
     opensslMedianMs: +median(theirs).toFixed(1),
     ratio: +ratio.toFixed(3),
-    ratioRacingOff: +(median(single) / median(theirs)).toFixed(3),
+    ratioForcedRace: +(median(raced) / median(theirs)).toFixed(3),
     loadAverage: load.map((l) => +l.toFixed(1)),
     hoverMedianMs: +median(hoverMs).toFixed(4),
     hoverP95Ms: +pct(hoverMs, 0.95).toFixed(4),

@@ -106,7 +106,7 @@ export async function generateCertificate(o: GenerateOptions = {}): Promise<Gene
       throw new UserError('The issuing CA key does not belong to the CA certificate.', 'key-mismatch');
   }
 
-  const pair = await generateKeys(keyType, bits);
+  const pair = await generateKeys(keyType, bits, o.signal);
   const spki = pair.publicKey.export({ type: 'spki', format: 'der' });
   const signer = issuerKey ?? pair.privateKey;
   const sigAlg =

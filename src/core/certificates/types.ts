@@ -21,6 +21,8 @@ export interface GenerateOptions {
   subjectAltNames?: string[];
   /** extendedKeyUsage, e.g. ['serverAuth'] or ['clientAuth']. */
   extKeyUsage?: ExtKeyUsage[];
+  /** Aborts a long RSA key generation (UserError 'cancelled'); used by the editor's progress Cancel. */
+  signal?: AbortSignal;
 }
 
 export interface GeneratedCertificate {

@@ -162,8 +162,10 @@ async function newCertificate(passphrases: PfxPassphrases, arg?: NewCertificateA
     { location: vscode.ProgressLocation.Notification, title: `Creating certificate '${name}' (${keyLabel})`, cancellable: true },
     async (progress, token) => {
       progress.report({ message: 'generating the key pair…' });
-      const generated = await generateCertificate({ keyType: a.keyType, bits: a.bits, cn: a.cn, days: a.days });
-      // Native key generation cannot be interrupted; a cancel just discards it, nothing is written.
+      // Cancel stops a raced RSA search at once; an in-process one is discarded. Nothing is written.
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      const generated = await generateCertificate({ keyType: a.keyType, bits: a.bits, cn: a.cn, days: a.days, signal: abort.signal }).finally(() => sub.dispose());
       if (token.isCancellationRequested) return undefined;
       progress.report({ message: 'writing files…' });
       const files = await writeKeyFiles({

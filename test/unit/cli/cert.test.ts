@@ -58,7 +58,7 @@ describe('cli: cert', () => {
     assert.match(readFileSync(f('.gitignore'), 'utf8'), /^\/other\/\*\.pfx$/m);
   });
 
-  it('cert new with the defaults (RSA 4096, raced key generation) makes the recipe certificate and exits', () => {
+  it('cert new with the defaults (RSA 4096) makes the recipe certificate and exits', () => {
     const r = run(['cert', 'new', '--name', 'recipe'], ws);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /RSA 4096/);
