@@ -93,6 +93,8 @@ export const steps = [
       }, { timeoutMs: 40_000, intervalMs: 500 });
       assert.ok(hover.length > 40);
       await shot('03-hover-thumbprint');
+      // "Copy thumbprint" in the hover: what a user does to compare it with the console's.
+      await page.locator('.monaco-hover:visible a', { hasText: 'Copy thumbprint' }).first().click();
       await calm(page);
     },
   },
@@ -173,7 +175,7 @@ export const steps = [
       const lines = (await texts(page, '.monaco-editor .view-lines .view-line')).join('\n').replace(/\u00a0/g, ' ');
       assert.match(lines, /Flowgear key: ci-test/, 'the code names the key');
       assert.match(lines, /\/customers\/42\?_profile=Test/, 'the code calls the same URL');
-      await shot('09-copy-as-code');
+      await wide(page, () => shot('09-copy-as-code'));
     },
   },
   {
@@ -187,7 +189,8 @@ export const steps = [
       assert.equal(done('Pick an environment'), true, 'the status bar picker ran');
       assert.equal(done('Invoke a workflow'), true, 'a workflow was invoked');
       assert.equal(done('Copy it as code'), true, `the invoke was copied as code: ${JSON.stringify(state)}`);
-      assert.equal(done('Upload the .cer and compare the thumbprint'), false, 'no thumbprint was copied');
+      assert.equal(done('Upload the .cer and compare the thumbprint'), true, 'the thumbprint was copied from the hover');
+      assert.equal(done('Create a key'), false, 'no key was created in this session');
       // The real action of step 1, from the walkthrough's own button.
       await page.locator('.getting-started-step', { hasText: 'Open or create flowgear.json' }).first().click();
       await page.locator('.getting-started-step a.monaco-button', { hasText: 'Open flowgear.json' }).first().click();
@@ -195,16 +198,30 @@ export const steps = [
       await page.locator('.tab', { hasText: 'flowgear.json' }).first().waitFor({ state: 'visible', timeout: 30_000 });
       await openWalkthrough(page);
       await until('step "Open or create flowgear.json" ticked', async () => (await walkthroughSteps(page)).find((s) => s.title === 'Open or create flowgear.json')?.done);
-      await page.keyboard.press('Control+B'); // hide the side bar: the page lays out steps and media side by side
-      await page.locator('.getting-started-step', { hasText: 'Invoke a workflow' }).first().click();
-      // The step's media (media/walkthrough/invoke.md) renders in a webview, with its screenshot.
-      const media = await webviewFrame(page, 'h1', { text: 'Invoke' });
-      await until('the media image to load', () => media.$eval('img', (i) => i.complete && i.naturalWidth > 0).catch(() => false), { timeoutMs: 15_000 });
-      await shot('08-walkthrough');
-      await page.keyboard.press('Control+B');
+      // One column, no side bar: the page lays out steps and media side by side.
+      await wide(page, async () => {
+        await openWalkthrough(page); // in front again after the groups were joined
+        await page.locator('.getting-started-step', { hasText: 'Invoke a workflow' }).first().click();
+        // The step's media (media/walkthrough/invoke.md) renders in a webview, with its screenshot.
+        const media = await webviewFrame(page, 'h1', { text: 'Invoke' });
+        await until('the media image to load', () => media.$eval('img', (i) => i.complete && i.naturalWidth > 0).catch(() => false), { timeoutMs: 15_000 });
+        await shot('08-walkthrough');
+      });
     },
   },
 ];
+
+/** Runs `fn` with one editor column and no side bar (for screenshots of wide content). */
+async function wide(page, fn) {
+  await runCommand(page, 'View: Single Column Editor Layout');
+  await page.keyboard.press('Control+B');
+  await page.mouse.move(1, 500); // no tooltip over the content
+  try {
+    await fn();
+  } finally {
+    await page.keyboard.press('Control+B');
+  }
+}
 
 async function openWalkthrough(page) {
   // The workbench registers extension walkthroughs some seconds after activation; until
