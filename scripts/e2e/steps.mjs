@@ -3,8 +3,6 @@
 import assert from 'node:assert/strict';
 import { answer, calm, pick, quickOpen, quickPickRows, runCommand, texts, until, webviewFrame } from './ui.mjs';
 
-const STATUS_ITEM = '#flowgear\\.environment, [id="flowgear-mtls.flowgear-mtls.flowgear.environment"]';
-
 async function statusText(page) {
   const all = await texts(page, '.statusbar-item');
   return all.find((t) => t.includes('Flowgear:'));
