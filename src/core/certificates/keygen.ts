@@ -70,15 +70,17 @@ function raceRsa(bits: number, racers: number, signal?: AbortSignal): Promise<Ke
 }
 
 /**
- * Racing only pays with idle cores: on a busy machine the racers just share one core's worth
- * of time (measured: 2 racers at load average 8 on 2 cores took twice as long). So: one racer
- * per idle core, at most 4. FLOWGEAR_KEYGEN_RACERS=N overrides (1 = never race).
+ * Racing only pays with idle cores: on a busy machine the racers just share the same CPU time
+ * (measured on 2 cores: at load average 8, 2 racers took twice as long; at load ~1, 0.7× as
+ * long). So: one extra racer per idle core (half a core counts), at most one per core and 4
+ * in all. FLOWGEAR_KEYGEN_RACERS=N overrides (1 = never race).
  */
 export function racerCount(): number {
   const forced = Number(process.env.FLOWGEAR_KEYGEN_RACERS);
   if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, 4);
-  const idle = availableParallelism() - loadavg()[0]; // loadavg is [0,0,0] on Windows: idle
-  return idle >= 2 ? Math.min(4, Math.floor(idle)) : 1;
+  const cores = availableParallelism();
+  const idle = cores - loadavg()[0]; // loadavg is [0,0,0] on Windows: all idle
+  return Math.max(1, Math.min(4, cores, 1 + Math.floor(idle + 0.5)));
 }
 
 export async function generateKeys(
