@@ -154,6 +154,25 @@ describe('certificates in the real host', function () {
     assert.equal(readFileSync(r.files.key, 'utf8'), before);
   });
 
+  it("flowgear.cert.new with Flowgear's defaults: RSA 4096, empty subject, 600 days, with the key search raced", async () => {
+    const saved = process.env.FLOWGEAR_KEYGEN_RACERS;
+    process.env.FLOWGEAR_KEYGEN_RACERS = '2'; // child processes from the extension host's execPath
+    try {
+      const r = await vscode.commands.executeCommand<{ files: { crt: string }; thumbprint: string }>('flowgear.cert.new', { name: 'recipe', folder: 'it-certs/recipe' });
+      assert.ok(r, 'the command returns the files');
+      const [info] = inspectCertificateFile(r.files.crt);
+      assert.equal(info.keyType, 'RSA');
+      assert.equal(info.keySize, 4096);
+      assert.equal(info.subject, '');
+      assert.equal(info.signatureAlgorithm, 'sha256WithRSAEncryption');
+      assert.equal(info.daysLeft, 600);
+      assert.equal(info.thumbprint, r.thumbprint);
+    } finally {
+      if (saved === undefined) delete process.env.FLOWGEAR_KEYGEN_RACERS;
+      else process.env.FLOWGEAR_KEYGEN_RACERS = saved;
+    }
+  });
+
   it('copy thumbprint from a file and Export PFX with arguments', async () => {
     const uri = vscode.Uri.file(join(dir, 'fixture.cer'));
     assert.equal(await vscode.commands.executeCommand('flowgear.cert.copyThumbprint', uri), cert.thumbprint);
