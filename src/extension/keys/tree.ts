@@ -7,31 +7,16 @@ import * as vscode from 'vscode';
 import type { FolderManifest, ManifestStore } from '../manifest/store';
 import { inFolder, type KeysElement } from '../manifest/nodes';
 import { openAtEntry } from '../manifest/reveal';
+import { ManifestTree } from '../manifest/tree';
 import { keyDescription, keyIcon, keyTooltip, shortThumbprint, thumbprintOfKey } from './present';
 
-export class KeysTreeProvider implements vscode.TreeDataProvider<KeysElement>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<KeysElement | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private readonly subscription: vscode.Disposable;
-
-  constructor(private readonly store: ManifestStore) {
-    this.subscription = store.onDidChange(() => this.emitter.fire(undefined));
+export class KeysTreeProvider extends ManifestTree<KeysElement> {
+  constructor(store: ManifestStore) {
+    super(store, 'keys', (m) => `${m.keys.length} key(s)`);
   }
 
-  dispose(): void {
-    this.subscription.dispose();
-    this.emitter.dispose();
-  }
-
-  getChildren(element?: KeysElement): KeysElement[] {
-    if (!element) {
-      const entries = this.store.folders();
-      if (entries.length === 1) return this.folderChildren(entries[0]);
-      return entries.map((entry) => ({ kind: 'folder', entry, folder: entry.folder }));
-    }
+  protected childrenOf(element: KeysElement): KeysElement[] {
     switch (element.kind) {
-      case 'folder':
-        return this.folderChildren(element.entry);
       case 'key': {
         const { key, manifest } = element;
         return [
@@ -49,7 +34,7 @@ export class KeysTreeProvider implements vscode.TreeDataProvider<KeysElement>, v
     }
   }
 
-  private folderChildren(entry: FolderManifest): KeysElement[] {
+  protected folderChildren(entry: FolderManifest): KeysElement[] {
     const base = inFolder(entry);
     if (!base) return [{ kind: 'invalid', entry, folder: entry.folder }];
     return base.manifest.keys.map((key) => ({ ...base, kind: 'key', key, status: entry.statuses.get(key.name) }));
@@ -57,25 +42,9 @@ export class KeysTreeProvider implements vscode.TreeDataProvider<KeysElement>, v
 
   getTreeItem(e: KeysElement): vscode.TreeItem {
     switch (e.kind) {
-      case 'folder': {
-        const item = new vscode.TreeItem(e.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `keys:${e.folder.uri}`;
-        item.iconPath = vscode.ThemeIcon.Folder;
-        item.resourceUri = e.folder.uri;
-        item.description = e.entry.manifest ? `${e.entry.manifest.keys.length} key(s)` : 'flowgear.json has errors';
-        item.contextValue = 'folder';
-        return item;
-      }
-      case 'invalid': {
-        const item = new vscode.TreeItem('flowgear.json has errors', vscode.TreeItemCollapsibleState.None);
-        item.id = `keys:${e.folder.uri}:invalid`;
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-        item.description = e.entry.result.problems[0]?.message;
-        item.tooltip = e.entry.result.problems.map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1} ${p.message}`).join('\n');
-        item.command = { command: 'vscode.open', title: 'Open flowgear.json', arguments: [e.entry.uri] };
-        item.contextValue = 'manifest.invalid';
-        return item;
-      }
+      case 'folder':
+      case 'invalid':
+        return this.folderItem(e);
       case 'key': {
         const item = new vscode.TreeItem(e.key.name, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `keys:${e.folder.uri}:key:${e.key.name}`;
@@ -125,7 +94,6 @@ export class KeysTreeProvider implements vscode.TreeDataProvider<KeysElement>, v
 
   getParent(e: KeysElement): KeysElement | undefined {
     if (e.kind === 'certificate' || e.kind === 'permitted') return { ...e, kind: 'key' } as KeysElement;
-    if ((e.kind === 'key' || e.kind === 'invalid') && this.store.folders().length > 1) return { kind: 'folder', entry: e.entry, folder: e.folder };
-    return undefined;
+    return this.folderParent(e);
   }
 }

@@ -8,29 +8,15 @@ import { ambiguousRoutes } from '../../core/manifest/routes';
 import { keyDescription, keyIcon, keyTooltip } from '../keys/present';
 import { inFolder, type WorkflowsElement } from '../manifest/nodes';
 import { openAtEntry } from '../manifest/reveal';
+import { ManifestTree } from '../manifest/tree';
 import type { FolderManifest, ManifestStore } from '../manifest/store';
 
-export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowsElement>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<WorkflowsElement | undefined>();
-  readonly onDidChangeTreeData = this.emitter.event;
-  private readonly subscription: vscode.Disposable;
-
-  constructor(private readonly store: ManifestStore) {
-    this.subscription = store.onDidChange(() => this.emitter.fire(undefined));
+export class WorkflowsTreeProvider extends ManifestTree<WorkflowsElement> {
+  constructor(store: ManifestStore) {
+    super(store, 'workflows', (m) => `${m.workflows.length} workflow(s)`);
   }
 
-  dispose(): void {
-    this.subscription.dispose();
-    this.emitter.dispose();
-  }
-
-  getChildren(element?: WorkflowsElement): WorkflowsElement[] {
-    if (!element) {
-      const entries = this.store.folders();
-      if (entries.length === 1) return this.folderChildren(entries[0]);
-      return entries.map((entry) => ({ kind: 'folder', entry, folder: entry.folder }));
-    }
-    if (element.kind === 'folder') return this.folderChildren(element.entry);
+  protected childrenOf(element: WorkflowsElement): WorkflowsElement[] {
     if (element.kind === 'workflow') {
       const { manifest, workflow, entry } = element;
       return manifest.keys
@@ -40,7 +26,7 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowsE
     return [];
   }
 
-  private folderChildren(entry: FolderManifest): WorkflowsElement[] {
+  protected folderChildren(entry: FolderManifest): WorkflowsElement[] {
     const base = inFolder(entry);
     if (!base) return [{ kind: 'invalid', entry, folder: entry.folder }];
     const warnings = ambiguousRoutes(base.manifest.workflows).map((workflows) => ({ ...base, kind: 'ambiguous' as const, workflows }));
@@ -49,24 +35,9 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowsE
 
   getTreeItem(e: WorkflowsElement): vscode.TreeItem {
     switch (e.kind) {
-      case 'folder': {
-        const item = new vscode.TreeItem(e.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `workflows:${e.folder.uri}`;
-        item.iconPath = vscode.ThemeIcon.Folder;
-        item.resourceUri = e.folder.uri;
-        item.description = e.entry.manifest ? `${e.entry.manifest.workflows.length} workflow(s)` : 'flowgear.json has errors';
-        item.contextValue = 'folder';
-        return item;
-      }
-      case 'invalid': {
-        const item = new vscode.TreeItem('flowgear.json has errors', vscode.TreeItemCollapsibleState.None);
-        item.id = `workflows:${e.folder.uri}:invalid`;
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-        item.description = e.entry.result.problems[0]?.message;
-        item.command = { command: 'vscode.open', title: 'Open flowgear.json', arguments: [e.entry.uri] };
-        item.contextValue = 'manifest.invalid';
-        return item;
-      }
+      case 'folder':
+      case 'invalid':
+        return this.folderItem(e);
       case 'ambiguous': {
         const [a, b] = e.workflows;
         const item = new vscode.TreeItem(`Ambiguous route: ${a.name} ↔ ${b.name}`, vscode.TreeItemCollapsibleState.None);
@@ -106,7 +77,6 @@ export class WorkflowsTreeProvider implements vscode.TreeDataProvider<WorkflowsE
 
   getParent(e: WorkflowsElement): WorkflowsElement | undefined {
     if (e.kind === 'workflowKey') return { ...e, kind: 'workflow' } as WorkflowsElement;
-    if (e.kind !== 'folder' && this.store.folders().length > 1) return { kind: 'folder', entry: e.entry, folder: e.folder };
-    return undefined;
+    return this.folderParent(e);
   }
 }
