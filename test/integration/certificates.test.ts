@@ -31,6 +31,8 @@ describe('certificates in the real host', function () {
     dir = join(root, 'it-certs');
     mkdirSync(dir, { recursive: true });
     cert = await generateCertificate({ bits: 2048, cn: 'hover fixture' });
+    // Shared by the hover and CodeLens tests, so each can run alone (FLOWGEAR_TEST_GREP).
+    writeFileSync(join(dir, 'fixture.pem'), `Our client certificate:\n${cert.certPem}`);
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -38,9 +40,7 @@ describe('certificates in the real host', function () {
   });
 
   it('hover on a PEM certificate shows subject, validity and the thumbprint, with copy links', async () => {
-    const file = join(dir, 'fixture.pem');
-    writeFileSync(file, `Our client certificate:\n${cert.certPem}`);
-    const doc = await vscode.workspace.openTextDocument(file);
+    const doc = await vscode.workspace.openTextDocument(join(dir, 'fixture.pem'));
     await vscode.window.showTextDocument(doc);
     assert.equal(doc.languageId, 'x509-pem');
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(3, 5));
@@ -56,7 +56,8 @@ describe('certificates in the real host', function () {
   });
 
   it('CodeLens above the block carries the thumbprint and copies it', async () => {
-    const uri = vscode.Uri.file(join(dir, 'fixture.pem'));
+    // The CodeLens API command reads the open model: open the document as a user would.
+    const { uri } = await vscode.workspace.openTextDocument(join(dir, 'fixture.pem'));
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
     const lens = lenses.find((l) => l.command?.command === 'flowgear.cert.copyThumbprint');
     assert.ok(lens, 'a thumbprint lens');

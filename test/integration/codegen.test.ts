@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import { resolveRequest } from '../../src/core/invoke/resolve';
 import { loadManifest } from '../../src/core/manifest/load';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { makeFixtureWorkspace, type FixtureWorkspace } from '../unit/helpers/fixture';
+import type { RunningEmulator } from '../../src/emulator';
+import { makeFixtureWorkspace, serveFixture, type FixtureWorkspace } from '../unit/helpers/fixture';
 
 function sh(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -28,11 +28,7 @@ describe('Copy Invoke as Code in the real host', function () {
       ],
       keys: [{ name: 'ci-test', environment: 'Test' }],
     });
-    emu = await startEmulator({ workspace: fx.dir, certRequest: 'renegotiate' });
-    fx.manifest.site = emu.url;
-    fx.manifest.ca = emu.caPath;
-    fx.writeManifest();
-    assert.ok(await emu.reload());
+    emu = await serveFixture(fx, { certRequest: 'renegotiate' });
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

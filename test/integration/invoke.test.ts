@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
-import { makeFixtureWorkspace, type FixtureWorkspace } from '../unit/helpers/fixture';
+import type { RunningEmulator } from '../../src/emulator';
+import { makeFixtureWorkspace, serveFixture, type FixtureWorkspace } from '../unit/helpers/fixture';
 
 interface Outcome {
   url: string;
@@ -42,11 +42,7 @@ describe('invoke (request runner) in the real host', function () {
       ],
       keys: [{ name: 'prod' }, { name: 'ci-test', environment: 'Test' }, { name: 'late', enabled: false }],
     });
-    emu = await startEmulator({ workspace: fx.dir, certRequest: 'renegotiate' });
-    fx.manifest.site = emu.url;
-    fx.manifest.ca = emu.caPath;
-    fx.writeManifest();
-    assert.ok(await emu.reload());
+    emu = await serveFixture(fx, { certRequest: 'renegotiate' });
   });
   after(async () => {
     await vscode.commands.executeCommand('flowgear.env.pick', 'Production');

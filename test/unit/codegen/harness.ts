@@ -11,8 +11,8 @@ import { loadManifest } from '../../../src/core/manifest/load';
 import { resolveRequest, type ResolveOptions } from '../../../src/core/invoke/resolve';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
 import type { Manifest } from '../../../src/core/manifest/types';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator';
-import { makeFixtureWorkspace, type FixtureWorkspace } from '../helpers/fixture';
+import type { RunningEmulator } from '../../../src/emulator';
+import { makeFixtureWorkspace, serveFixture, type FixtureWorkspace } from '../helpers/fixture';
 
 export const PASS_ENV = 'FG_TEST_KEY_PASSPHRASE';
 export const PASSPHRASE = 'correct horse battery staple';
@@ -61,12 +61,8 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
       { name: 'rsa', keyType: 'rsa' },
     ],
   });
-  const emu = await startEmulator({ workspace: fx.dir, certRequest, log });
   // The invoke trusts the emulator's CA the way a team trusts a private CA: the manifest's `ca`.
-  fx.manifest.site = emu.url;
-  fx.manifest.ca = emu.caPath;
-  fx.writeManifest();
-  await emu.reload();
+  const emu = await serveFixture(fx, { certRequest, log });
   const loaded = await loadManifest(fx.manifestFile);
   if (!loaded.ok) throw new Error(`fixture manifest: ${loaded.problems.map((p) => p.message).join('; ')}`);
 

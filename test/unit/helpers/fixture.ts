@@ -21,6 +21,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator';
 
 export interface FixtureKey {
   name: string;
@@ -167,4 +168,26 @@ export function makeFixtureWorkspace(o: FixtureOptions = {}): FixtureWorkspace {
   };
   fx.writeManifest();
   return fx;
+}
+
+/**
+ * Starts the local emulator on the fixture and makes it the manifest's site (`site` = its URL,
+ * `ca` = its CA), as a team trusts a private CA. `adjust` may edit the manifest before it is
+ * written (e.g. an environment's baseUrl). Throws if the emulator rejects the manifest.
+ */
+export async function serveFixture(
+  fx: FixtureWorkspace,
+  options: Omit<EmulatorOptions, 'workspace'> = {},
+  adjust?: (manifest: FixtureWorkspace['manifest'], emu: RunningEmulator) => void,
+): Promise<RunningEmulator> {
+  const emu = await startEmulator({ ...options, workspace: fx.dir });
+  fx.manifest.site = emu.url;
+  fx.manifest.ca = emu.caPath;
+  adjust?.(fx.manifest, emu);
+  fx.writeManifest();
+  if (!(await emu.reload())) {
+    await emu.close();
+    throw new Error('the emulator did not accept the fixture manifest');
+  }
+  return emu;
 }

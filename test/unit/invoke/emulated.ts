@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import type { RunningEmulator } from '../../../src/emulator';
 import { loadManifest } from '../../../src/core/manifest/load';
 import type { Manifest } from '../../../src/core/manifest/types';
-import { makeFixtureWorkspace, type FixtureWorkspace } from '../helpers/fixture';
+import { makeFixtureWorkspace, serveFixture, type FixtureWorkspace } from '../helpers/fixture';
 
 export const PASSPHRASE = 'fixture-pass';
 
@@ -40,13 +40,10 @@ export async function emulated(mode: 'handshake' | 'renegotiate'): Promise<Emula
   const entry = (name: string) => fx.manifest.keys.find((k) => k.name === name)!;
   entry('pfxkey').pfx = 'certs/pfxkey.pfx';
   entry('enckey').privateKey = 'certs/enckey.enc.key';
-  const emu = await startEmulator({ workspace: fx.dir, certRequest: mode });
-  fx.manifest.site = emu.url;
-  fx.manifest.ca = emu.caPath;
   // QA has its own hostname: the emulator tells it apart by the Host header.
-  (fx.manifest.environments as Record<string, unknown>[])[2].baseUrl = emu.url.replace('127.0.0.1', 'localhost');
-  fx.writeManifest();
-  if (!(await emu.reload())) throw new Error('emulator did not accept the fixture manifest');
+  const emu = await serveFixture(fx, { certRequest: mode }, (m, e) => {
+    (m.environments as Record<string, unknown>[])[2].baseUrl = e.url.replace('127.0.0.1', 'localhost');
+  });
   return {
     fx,
     emu,
