@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { UserError } from '../../core/errors';
 import { watchFiles } from '../../emulator/watch';
 import { reportError, requireTrust } from '../common/feedback';
+import { chooseFolder } from '../invoke/manifests';
 import { manifestStore } from '../manifest/store';
 import { EmulatorController, type StartArgs } from './controller';
 
@@ -14,17 +13,10 @@ export function register(context: vscode.ExtensionContext) {
   const controller = new EmulatorController();
   const store = manifestStore(context);
 
+  /** The folder to serve: the argument, the only manifest folder, or the user's pick (as invokes do). */
   async function pickWorkspace(args: StartArgs): Promise<string | undefined> {
-    if (args.workspace) return resolve(args.workspace);
-    await store.ready;
-    const folders = store.folders();
-    if (folders.length === 0) throw new UserError('No flowgear.json in this workspace: create one first (Flowgear: Create flowgear.json).', 'no-manifest');
-    if (folders.length === 1) return folders[0].folder.uri.fsPath;
-    const pick = await vscode.window.showQuickPick(
-      folders.map((f) => ({ label: f.folder.name, description: f.uri.fsPath, path: f.folder.uri.fsPath })),
-      { title: 'Start the Flowgear emulator for which folder?' },
-    );
-    return pick?.path;
+    await store.ready; // watchFor() asks the store whether the folder is one of its own
+    return chooseFolder(args.workspace);
   }
 
   /** Reload on change: through the ManifestStore for workspace folders, else a file watch
