@@ -5,18 +5,11 @@
  */
 import { applyEdits, modify, parseTree, type FormattingOptions, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { UserError } from '../errors';
+import type { Key } from './types';
 
-/** A key as written in the file (paths as the user wants them stored, usually relative). */
-export interface KeyEntry {
-  name: string;
-  enabled?: boolean;
-  environment?: string;
-  certificate?: string;
-  privateKey?: string;
-  pfx?: string;
-  thumbprint?: string;
-  permittedWorkflows: string[];
-}
+/** A key as written in the file: the model's fields, with paths as the user wants them stored
+ *  (usually relative) and `enabled` optional (the loader defaults it to true). */
+export type KeyEntry = Omit<Key, 'enabled'> & { enabled?: boolean };
 
 /** Follows the file's own indentation and line endings. */
 export function formattingOf(text: string): FormattingOptions {
