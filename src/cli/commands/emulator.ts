@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { startEmulator, type CertRequestMode } from '../../emulator';
 import { watchFiles } from '../../emulator/watch';
-import { type Command, type Io, UsageError, parse } from '../args';
+import { type Command, UsageError, parse } from '../args';
 
 const usage = `Usage:
   flowgear-mtls emulator [--workspace DIR] [--port N] [--host ADDR]
