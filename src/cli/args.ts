@@ -9,6 +9,15 @@ export class UsageError extends UserError {
   }
 }
 
+/**
+ * Exit codes (README's table): 0 ok, 1 failure, 2 usage — including a name flowgear.json does not
+ * declare (the user typed it) — and 3 an HTTP status other than 2xx.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, httpStatus: 3 } as const;
+
+/** UserError codes from core that are usage mistakes: exit 2 like a UsageError. */
+export const USAGE_CODES: ReadonlySet<string> = new Set(['usage', 'unknown-key', 'unknown-workflow', 'unknown-environment']);
+
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs with its errors turned into one-line usage errors. */

@@ -1,4 +1,4 @@
-import { Io, UsageError } from './args';
+import { Io, UsageError, USAGE_CODES } from './args';
 import { commands } from './commands';
 import { isUserError, messageOf } from '../core/errors';
 import { VERSION } from '../core/version';
@@ -41,7 +41,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return await cmd.run(rest, io);
   } catch (e) {
     io.err(`flowgear-mtls: ${messageOf(e)}\n`);
-    if (e instanceof UsageError) return 2;
+    if (e instanceof UsageError || (isUserError(e) && USAGE_CODES.has(e.code))) return 2;
     if (!isUserError(e) && process.env.FLOWGEAR_DEBUG) io.err(String((e as Error).stack) + '\n');
     return 1;
   }

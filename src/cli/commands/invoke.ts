@@ -97,7 +97,7 @@ function percentile(sorted: number[], p: number): number {
 const exitFor = (status: number) => (status >= 200 && status < 300 ? 0 : 3);
 
 function printResult(io: Io, r: InvokeResult, json: boolean, manifest: Manifest | undefined) {
-  const causes = r.status === 404 ? explain404(manifest, r.request, { ...certificateFacts(r.request.client), protocol: r.protocol }) : [];
+  const causes = r.status === 404 ? explain404(manifest, r.request, { ...certificateFacts(r.request.client), protocol: r.protocol, certificateRequestedInHandshake: r.certificateRequestedInHandshake }) : [];
   if (json) {
     io.out(
       JSON.stringify(

@@ -16,6 +16,8 @@ export interface KeyFacts {
   enabledAt?: number;
   /** Negotiated TLS version of the invoke. */
   protocol?: string;
+  /** TLS 1.3: whether the server asked for the certificate in the handshake (InvokeResult). */
+  certificateRequestedInHandshake?: boolean;
 }
 
 export interface Cause {
@@ -80,10 +82,16 @@ export function explain404(manifest: Manifest | undefined, req: ResolvedRequest,
   if (declared && facts.fileThumbprint && declared.replace(/[^0-9a-f]/gi, '').toUpperCase() !== facts.fileThumbprint) {
     add('thumbprint-mismatch', 85, `The certificate file's thumbprint ${facts.fileThumbprint} differs from the ${declared} recorded for key '${keyName}': the file is not the certificate uploaded to Flowgear.`);
   }
-  if (facts.protocol === 'TLSv1.3' && req.tlsMaxVersion !== 'TLSv1.2') {
-    add('tls13-post-handshake', 20, `The connection used TLS 1.3. A front end that asks for the certificate after the request cannot do so over TLS 1.3 from Node; try "tlsMaxVersion": "TLSv1.2" on the ${req.environment} environment.`);
+  // Only with evidence: a certificate requested in the handshake was sent, so no later request is needed.
+  if (facts.protocol === 'TLSv1.3' && facts.certificateRequestedInHandshake === false && req.tlsMaxVersion !== 'TLSv1.2') {
+    add('tls13-post-handshake', req.adhoc ? 40 : 20, `The connection used TLS 1.3 and the server did not ask for a certificate in the handshake. A front end that asks for it after the request cannot do so over TLS 1.3 from Node; try ${req.adhoc ? 'the request from a client capped at TLS 1.2' : `"tlsMaxVersion": "TLSv1.2" on the ${req.environment} environment`}.`);
   }
-  add('not-uploaded-or-binding', 10, `Otherwise: the certificate may not be uploaded for a key in the Flowgear console (Site → API Keys), the hostname may be wrong, or the live revision of the workflow may bind a different method or path.`);
+  if (req.adhoc) {
+    // Nothing local to rank: the console-side causes lead.
+    add('not-uploaded-or-binding', 50, `The --cert/--pfx certificate may not be uploaded for an enabled key that permits this workflow (Flowgear console: Site → API Keys), the key may target another environment (add _profile=<Env> to --url), or --url may not match the workflow's binding.`);
+  } else {
+    add('not-uploaded-or-binding', 10, `Otherwise: the certificate may not be uploaded for a key in the Flowgear console (Site → API Keys), the hostname may be wrong, or the live revision of the workflow may bind a different method or path.`);
+  }
   return causes.sort((a, b) => b.weight - a.weight);
 }
 

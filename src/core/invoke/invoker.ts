@@ -49,7 +49,7 @@ export class Invoker {
       try {
         extraCa = readFileSync(req.ca, 'utf8');
       } catch {
-        throw new UserError(`the "ca" file ${req.ca} in flowgear.json cannot be read`, 'ca-file');
+        throw new UserError(req.adhoc ? `--ca ${req.ca} cannot be read` : `the "ca" file ${req.ca} in flowgear.json cannot be read`, 'ca-file');
       }
     }
     const connector = buildConnector({
@@ -144,6 +144,7 @@ export class Invoker {
         cipher: conn?.cipher ?? tlsSocket?.getCipher?.()?.name,
         clientCertificateConfigured: true,
         clientCertificateSent: undefined,
+        certificateRequestedInHandshake: conn?.certificateSentInHandshake,
       };
     } catch (e) {
       if (o.signal?.aborted) throw cancelledError();
@@ -160,6 +161,7 @@ export class Invoker {
         phase,
         timeoutMs: phase === 'connect' ? o.timeouts?.connect ?? DEFAULT_TIMEOUTS.connect : phase === 'headers' ? headersTimeout : bodyTimeout,
         tlsMaxVersion: req.tlsMaxVersion,
+        adhoc: req.adhoc,
       });
     }
   }

@@ -32,6 +32,8 @@ export interface NetContext {
   phase: Phase;
   timeoutMs?: number;
   tlsMaxVersion?: string;
+  /** An ad-hoc invoke (--url): advice names --url/--ca/--cert instead of flowgear.json. */
+  adhoc?: boolean;
 }
 
 /** Turns a socket/TLS/undici error into one sentence a user can act on. */
@@ -44,16 +46,18 @@ export function toUserError(e: unknown, ctx: NetContext): UserError {
   const has = (...c: string[]) => codes.some((x) => c.includes(x));
 
   if (has('ECONNREFUSED')) {
-    return new UserError(`connection refused by ${where}: nothing is listening there (check the site/baseUrl in flowgear.json, or start the local emulator)`, 'refused');
+    return new UserError(`connection refused by ${where}: nothing is listening there (${ctx.adhoc ? 'check the host and port in --url' : 'check the site/baseUrl in flowgear.json'}, or start the local emulator)`, 'refused');
   }
   if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_FAIL')) {
-    return new UserError(`cannot resolve ${u.hostname} (DNS lookup failed): check the site/baseUrl in flowgear.json and your network`, 'dns');
+    return new UserError(`cannot resolve ${u.hostname} (DNS lookup failed): ${ctx.adhoc ? 'check the host in --url' : 'check the site/baseUrl in flowgear.json'} and your network`, 'dns');
   }
   const untrusted = codes.find((c) => UNTRUSTED.has(c));
   if (untrusted) {
     const why = untrusted === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `it is not issued for ${u.hostname}` : untrusted === 'CERT_HAS_EXPIRED' ? 'it has expired' : `${untrusted.toLowerCase().replace(/_/g, ' ')}`;
     return new UserError(
-      `the server certificate of ${where} is not trusted (${why}). If it is signed by your own CA (e.g. the local emulator's .flowgear/ca.crt), set "ca" in flowgear.json (site or environment level) to that CA file`,
+      ctx.adhoc
+        ? `the server certificate of ${where} is not trusted (${why}). If it is signed by your own CA (e.g. the local emulator's .flowgear/emulator-ca.crt), pass that CA file with --ca FILE`
+        : `the server certificate of ${where} is not trusted (${why}). If it is signed by your own CA (e.g. the local emulator's .flowgear/emulator-ca.crt), set "ca" in flowgear.json (site or environment level) to that CA file`,
       'untrusted-server-cert',
     );
   }
@@ -63,8 +67,8 @@ export function toUserError(e: unknown, ctx: NetContext): UserError {
     const required = /certificate required/.test(name);
     return new UserError(
       required
-        ? `${where} requires a client certificate and did not get one (TLS alert: ${name}); check key '${ctx.keyName}' has a certificate`
-        : `${where} rejected our client certificate during the TLS handshake (TLS alert: ${name}): the server does not accept key '${ctx.keyName}'s certificate (not uploaded, or signed by a CA it does not trust)`,
+        ? `${where} requires a client certificate and did not get one (TLS alert: ${name}); check ${ctx.adhoc ? '--cert/--key or --pfx' : `key '${ctx.keyName}' has a certificate`}`
+        : `${where} rejected our client certificate during the TLS handshake (TLS alert: ${name}): the server does not accept ${ctx.adhoc ? 'the --cert/--pfx certificate' : `key '${ctx.keyName}'s certificate`} (not uploaded, or signed by a CA it does not trust)`,
       'handshake-alert',
     );
   }

@@ -152,5 +152,6 @@ export function adhocRequest(o: AdhocOptions): ResolvedRequest {
     ca: o.ca,
     insecure: o.insecure || undefined,
     tlsMaxVersion: o.tlsMaxVersion,
+    adhoc: true,
   };
 }

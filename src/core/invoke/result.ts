@@ -54,6 +54,8 @@ export interface InvokeResult {
   clientCertificateConfigured: boolean;
   /** Whether the server saw it: Node's TLS client cannot tell, so only set when the server says so (emulator body). */
   clientCertificateSent?: boolean;
+  /** TLS 1.3 only: whether the server asked for the certificate in the handshake (see trace.ts); undefined = unknown. */
+  certificateRequestedInHandshake?: boolean;
 }
 
 /** The JSON shape the CLI prints with --json and the editor returns from flowgear.invoke. */

@@ -26,6 +26,8 @@ interface SocketTimes {
   cipher?: string;
   /** First socket error: undici reports a TLS 1.3 alert after the handshake only as "other side closed". */
   error?: Error;
+  /** Raw TCP bytes written when the ServerHello arrived: the ClientHello. */
+  rawAtServerHello?: number;
   used: boolean;
 }
 
@@ -72,6 +74,9 @@ export const socketTimes = {
     socket.once('lookup', () => (t.lookupAt = performance.now()));
     socket.once('connect', () => (t.connectAt = performance.now()));
     socket.once('error', (e) => (t.error ??= e));
+    // The first key-log event comes when the ServerHello is read: only the ClientHello is written
+    // then. The line itself (a secret) is dropped unread.
+    socket.once('keylog', () => (t.rawAtServerHello = rawBytesWritten(socket as TLSSocket)));
     socket.once('secureConnect', () => {
       t.secureAt = performance.now();
       const tlsSocket = socket as TLSSocket;
@@ -83,7 +88,7 @@ export const socketTimes = {
     return sockets.get(socket)?.error;
   },
   /** Connection phases of a socket; `reused` for every request after its first. */
-  claim(socket: Socket): { dns: number; tcp: number; tls: number; reused: boolean; secureAt?: number; protocol?: string; cipher?: string } | undefined {
+  claim(socket: Socket): { dns: number; tcp: number; tls: number; reused: boolean; secureAt?: number; protocol?: string; cipher?: string; certificateSentInHandshake?: boolean } | undefined {
     const t = sockets.get(socket);
     if (!t) return undefined;
     const reused = t.used;
@@ -98,6 +103,30 @@ export const socketTimes = {
       secureAt: t.secureAt,
       protocol: t.protocol,
       cipher: t.cipher,
+      certificateSentInHandshake: reused ? undefined : certificateSent(socket as TLSSocket, t),
     };
   },
 };
+
+/** Bytes the TCP handle under a TLS socket has written (ciphertext), when Node exposes it. */
+function rawBytesWritten(s: TLSSocket): number | undefined {
+  const parent = (s as unknown as { _handle?: { _parent?: { bytesWritten?: unknown } } })._handle?._parent;
+  return typeof parent?.bytesWritten === 'number' ? parent.bytesWritten : undefined;
+}
+
+/** Smallest Certificate + CertificateVerify a client can send (an EC P-256 certificate is ~300 bytes
+ *  DER, its signature ~80); a flight without them (ChangeCipherSpec, Finished, request records) stays
+ *  well below. */
+const CERTIFICATE_FLIGHT_MIN = 256;
+
+/**
+ * Whether the client sent its certificate in a TLS 1.3 handshake — which it does only when the
+ * server asked for one (CertificateRequest). The request is encrypted, so it is read from the
+ * size of the client's second flight: ciphertext written after the ClientHello, minus the
+ * plaintext of the requests (measured: 102 bytes without a certificate, 619 with a P-256 one). Undefined when not TLS 1.3 or Node does not expose the counters.
+ */
+function certificateSent(s: TLSSocket, t: SocketTimes): boolean | undefined {
+  const raw = rawBytesWritten(s);
+  if (t.protocol !== 'TLSv1.3' || raw === undefined || t.rawAtServerHello === undefined) return undefined;
+  return raw - t.rawAtServerHello - s.bytesWritten >= CERTIFICATE_FLIGHT_MIN;
+}

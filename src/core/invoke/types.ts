@@ -21,6 +21,8 @@ export interface ResolvedRequest {
   ca?: string;
   insecure?: boolean;
   tlsMaxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Built from --url/--cert/--ca, not from flowgear.json: messages name those options. */
+  adhoc?: boolean;
 }
 
 export interface ClientCertificate {

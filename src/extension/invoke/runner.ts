@@ -118,7 +118,7 @@ export class Runner implements vscode.Disposable {
       error: error && { message: error.message, code: error.code },
       causes:
         result?.status === 404
-          ? explain404(manifest, request, { ...certificateFacts(request.client), protocol: result.protocol, enabledAt: manifest && enabledAt(this.enabledChanges, `${manifest.file}#${request.client.keyName}`) })
+          ? explain404(manifest, request, { ...certificateFacts(request.client), protocol: result.protocol, certificateRequestedInHandshake: result.certificateRequestedInHandshake, enabledAt: manifest && enabledAt(this.enabledChanges, `${manifest.file}#${request.client.keyName}`) })
           : [],
       insecure: !!request.insecure,
       environmentWarning:

@@ -74,9 +74,19 @@ describe('invoke: explain404 ranks causes from local knowledge', () => {
     assert.ok(c.indexOf('certificate-expired') < c.indexOf('not-uploaded-or-binding'));
   });
 
-  it('TLS 1.3 hint and unknown ad-hoc key', () => {
+  it('TLS 1.3 hint only with evidence that no certificate was requested in the handshake (issue 18)', () => {
     const req = adhocRequest({ url: 'https://x/y', certificate: 'a', privateKey: 'b' });
-    const c = codes(explain404(m(), req, { protocol: 'TLSv1.3' }));
-    assert.deepEqual(c, ['key-unknown', 'tls13-post-handshake', 'not-uploaded-or-binding']);
+    // Old behaviour: every TLS 1.3 404 listed the hint. Now: negotiated TLS 1.3 alone is no evidence…
+    assert.deepEqual(codes(explain404(undefined, req, { protocol: 'TLSv1.3' })), ['not-uploaded-or-binding']);
+    // …nor is a certificate requested in the handshake (renegotiation cannot be the cause then).
+    assert.deepEqual(codes(explain404(undefined, req, { protocol: 'TLSv1.3', certificateRequestedInHandshake: true })), ['not-uploaded-or-binding']);
+    // Not requested: the hint, after the console-side causes of an ad-hoc --url invoke.
+    const c = explain404(undefined, req, { protocol: 'TLSv1.3', certificateRequestedInHandshake: false });
+    assert.deepEqual(codes(c), ['not-uploaded-or-binding', 'tls13-post-handshake']);
+    assert.match(c[0].message, /--cert\/--pfx certificate/);
+    assert.doesNotMatch(c.map((x) => x.message).join(' '), /flowgear\.json/);
+    // A manifest key: the manifest's causes stay first.
+    const k = resolveRequest(m(), { workflow: 'Get Customer', key: 'off', vars: { id: '1' } });
+    assert.deepEqual(codes(explain404(m(), k, { protocol: 'TLSv1.3', certificateRequestedInHandshake: false })), ['key-disabled', 'tls13-post-handshake', 'not-uploaded-or-binding']);
   });
 });
