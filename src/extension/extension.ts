@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { VERSION } from '../core/version';
+import { registerCommand } from './common/command';
+import { registerLog } from './common/log';
+import { Command } from './ids';
 import { register as registerManifest } from './manifest/register';
 import { register as registerKeys } from './keys/register';
 import { register as registerWorkflows } from './workflows/register';
@@ -12,34 +15,32 @@ import { register as registerWalkthrough } from './walkthrough';
 /**
  * The one registration point. Each capability lives in its own module and exposes
  * `register(context)`; everything disposable it creates goes into context.subscriptions.
+ * Commands go through common/command.ts; what only tests need is on the returned API object.
  */
 let activationMs = -1;
 
 export function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
-
-  context.subscriptions.push(
-    vscode.commands.registerCommand('flowgear.about', () => ({
-      version: VERSION,
-      activationMs,
-      vscodeVersion: vscode.version,
-    })),
-  );
+  registerLog(context);
+  registerCommand(context, Command.about, () => ({ version: VERSION, activationMs, vscodeVersion: vscode.version }));
 
   registerInvoke(context);
-  registerEmulator(context);
+  const emulator = registerEmulator(context);
   registerCodegen(context);
 
   registerManifest(context);
-  registerKeys(context);
-  registerWorkflows(context);
+  const keys = registerKeys(context);
+  const workflows = registerWorkflows(context);
 
-  registerCertificates(context);
+  const certificates = registerCertificates(context);
   registerWalkthrough(context);
 
   activationMs = performance.now() - started;
-  return { activationMs: () => activationMs };
+  return { activationMs: () => activationMs, ...keys, ...workflows, ...certificates, ...emulator };
 }
+
+/** What activate() returns (tests read views and viewer state through it). */
+export type FlowgearApi = ReturnType<typeof activate>;
 
 export function deactivate() {
   // Everything is in context.subscriptions.

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { flowgearApi } from './api';
 import { exportPfx, generateCertificate, inspectCertificateFile, isGitignored, type GeneratedCertificate } from '../../src/core/certificates';
 
 const DAY = 86_400_000;
@@ -98,7 +99,7 @@ describe('certificates in the real host', function () {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       return input instanceof vscode.TabInputCustom && input.viewType === 'flowgear.certificateViewer' && input.uri.fsPath === file ? true : undefined;
     });
-    const state = await waitFor('the viewer to render', () => vscode.commands.executeCommand<{ thumbprints: string[] }>('flowgear.cert._viewerState', uri));
+    const state = await waitFor('the viewer to render', () => flowgearApi().then((api) => api.viewerState(uri) as { thumbprints: string[] } | undefined));
     assert.deepEqual(state.thumbprints, [cert.thumbprint]);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath === file, false, 'not opened as text');
   });
@@ -111,7 +112,7 @@ describe('certificates in the real host', function () {
     // Dismiss the passphrase prompt once it is up (closing before it shows does nothing).
     const state = await waitFor('the locked viewer', async () => {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-      return vscode.commands.executeCommand<{ thumbprints: string[]; code?: string }>('flowgear.cert._viewerState', uri);
+      return flowgearApi().then((api) => api.viewerState(uri) as { thumbprints: string[]; code?: string } | undefined);
     });
     assert.equal(state.code, 'pfx-passphrase-required');
     assert.deepEqual(state.thumbprints, []);
@@ -129,7 +130,7 @@ describe('certificates in the real host', function () {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
       return input instanceof vscode.TabInputCustom && input.uri.fsPath === file ? true : undefined;
     });
-    const state = await waitFor('the viewer to render', () => vscode.commands.executeCommand<{ thumbprints: string[] }>('flowgear.cert._viewerState', uri));
+    const state = await waitFor('the viewer to render', () => flowgearApi().then((api) => api.viewerState(uri) as { thumbprints: string[] } | undefined));
     assert.deepEqual(state.thumbprints, [cert.thumbprint]);
   });
 
@@ -150,8 +151,8 @@ describe('certificates in the real host', function () {
     assert.equal(inspectCertificateFile(r.files.pfx!, { passphrase: 'pw-it' })[0].thumbprint, r.thumbprint);
 
     const before = readFileSync(r.files.key, 'utf8');
-    const again = await vscode.commands.executeCommand('flowgear.cert.new', { name: 'it-key', keyType: 'ec' });
-    assert.equal(again, undefined, 'refused (the error is shown to the user)');
+    // Refused (the error is shown to the user; a caller passing arguments sees the rejection).
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('flowgear.cert.new', { name: 'it-key', keyType: 'ec' })), /Not overwriting/);
     assert.equal(readFileSync(r.files.key, 'utf8'), before);
   });
 

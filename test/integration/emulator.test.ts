@@ -4,11 +4,12 @@ import * as https from 'node:https';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../unit/helpers/fixture';
+import { flowgearApi } from './api';
 
 interface Info { url: string; caPath: string; workspace: string; mode: string; error?: string }
 interface Status { running: boolean; url?: string; reloads: number; log: string[] }
 
-const status = async () => (await vscode.commands.executeCommand('flowgear.emulator.status')) as Status;
+const status = async (): Promise<Status> => (await flowgearApi()).emulatorStatus();
 
 async function until(what: string, check: () => Promise<boolean>, ms = 8000) {
   const end = Date.now() + ms;

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { makeClientCertificate, type FixtureCertificate } from '../unit/helpers/fixture';
+import { flowgearApi } from './api';
 
 interface Item {
   label: string;
@@ -15,8 +16,8 @@ interface Item {
 }
 
 const config = () => vscode.workspace.getConfiguration('flowgear');
-const keysView = () => vscode.commands.executeCommand<Item[]>('flowgear.keys.snapshot');
-const workflowsView = () => vscode.commands.executeCommand<Item[]>('flowgear.workflows.snapshot');
+const keysView = async (): Promise<Item[]> => (await flowgearApi()).keysSnapshot();
+const workflowsView = async (): Promise<Item[]> => (await flowgearApi()).workflowsSnapshot();
 
 /** Polls until `probe` returns a truthy value (file watchers and debounces are asynchronous). */
 async function waitFor<T>(probe: () => T | false | undefined | Promise<T | false | undefined>, what: string, timeoutMs = 8000): Promise<T> {

@@ -16,7 +16,9 @@ import {
   type GenerateOptions,
   type KeyFiles,
 } from '../../core/certificates';
-import { UserError, messageOf } from '../../core/errors';
+import { UserError } from '../../core/errors';
+import { registerCommand } from '../common/command';
+import { Command } from '../ids';
 import { blockAt, type BlockCache } from './documents';
 import type { PfxPassphrases } from './secrets';
 import { explicitOpens, VIEW_TYPE } from './viewer';
@@ -59,21 +61,7 @@ export interface ExportPfxArgs {
 
 const CERT_FILE = /\.(crt|cer|der|pem|pfx|p12)$/i;
 
-function requireTrust(): void {
-  if (!vscode.workspace.isTrusted)
-    throw new UserError('Writing keys and certificates is disabled in Restricted Mode. Trust this workspace to create or export them.', 'untrusted');
-}
-
-/** Errors users can act on are shown as they are; anything else is a bug worth its message. */
-async function report<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof UserError && e.code === 'cancelled') return undefined;
-    void vscode.window.showErrorMessage(messageOf(e));
-    return undefined;
-  }
-}
+const WRITE_TRUST = 'Writing keys and certificates is disabled in Restricted Mode.';
 
 function cancelled(): never {
   throw new UserError('cancelled', 'cancelled');
@@ -106,7 +94,6 @@ async function askPassphrase(title: string, confirm: boolean): Promise<string> {
 }
 
 async function newCertificate(passphrases: PfxPassphrases, arg?: NewCertificateArgs | vscode.Uri): Promise<NewCertificateResult | undefined> {
-  requireTrust();
   const a: NewCertificateArgs = arg instanceof vscode.Uri ? { folder: arg.fsPath, workspaceFolder: arg } : { ...(arg ?? {}) };
   const root = workspaceRoot(a.workspaceFolder ?? (a.folder && /^\/|^[A-Za-z]:/.test(a.folder) ? a.folder : undefined));
   const folderPath = (f: string) => (/^\/|^[A-Za-z]:[\\/]/.test(f) ? f : join(root, f));
@@ -258,7 +245,6 @@ function sibling(file: string, exts: string[]): string | undefined {
 }
 
 async function exportPfxCommand(passphrases: PfxPassphrases, arg?: ExportPfxArgs | vscode.Uri): Promise<string | undefined> {
-  requireTrust();
   let a: Partial<ExportPfxArgs> = {};
   let interactive = false;
   if (arg instanceof vscode.Uri || arg === undefined) {
@@ -332,17 +318,15 @@ async function showDetails(arg: unknown): Promise<void> {
 }
 
 export function registerCommands(context: vscode.ExtensionContext, cache: BlockCache, passphrases: PfxPassphrases) {
-  const reg = (id: string, fn: (...args: never[]) => Promise<unknown>) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: never[]) => report(() => fn(...args))));
-  reg('flowgear.cert.new', (arg?: NewCertificateArgs | vscode.Uri) => newCertificate(passphrases, arg));
-  reg('flowgear.cert.exportPfx', (arg?: ExportPfxArgs | vscode.Uri) => exportPfxCommand(passphrases, arg));
-  reg('flowgear.cert.copyThumbprint', async (arg?: unknown) => {
+  registerCommand(context, Command.certNew, (arg?: NewCertificateArgs | vscode.Uri) => newCertificate(passphrases, arg), { trust: WRITE_TRUST });
+  registerCommand(context, Command.certExportPfx, (arg?: ExportPfxArgs | vscode.Uri) => exportPfxCommand(passphrases, arg), { trust: WRITE_TRUST });
+  registerCommand(context, Command.certCopyThumbprint, async (arg?: unknown) => {
     const t = await targetCertificate(arg, cache, passphrases);
     return copy(typeof t === 'string' ? t : t.thumbprint, 'thumbprint');
   });
-  reg('flowgear.cert.copySha256', async (arg?: unknown) => {
+  registerCommand(context, Command.certCopySha256, async (arg?: unknown) => {
     const t = await targetCertificate(arg, cache, passphrases);
     return copy(typeof t === 'string' ? t : t.sha256, 'SHA-256');
   });
-  reg('flowgear.cert.showDetails', (arg?: unknown) => showDetails(arg));
+  registerCommand(context, Command.certShowDetails, (arg?: unknown) => showDetails(arg));
 }

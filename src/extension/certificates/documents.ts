@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { expiryWarningDays } from '../common/settings';
+import { Command, Setting } from '../ids';
 import { certificateMarkdown, expiryLevel, expiryMessage, scanCertificateBlocks, type CertificateBlock } from '../../core/certificates';
 
 /** Certificate text in any document (.crt, .pem, or a BEGIN CERTIFICATE block pasted anywhere). */
 export const CERT_SELECTOR: vscode.DocumentSelector = [{ language: 'x509-pem' }, { scheme: 'file' }, { scheme: 'untitled' }];
-const WARNING_DAYS = 'flowgear.certificates.expiryWarningDays';
 
 /** Parsed blocks per document version: hover, CodeLens and diagnostics share one parse. */
 class BlockCache {
@@ -23,10 +24,6 @@ class BlockCache {
 
 const rangeOf = (doc: vscode.TextDocument, b: CertificateBlock) => new vscode.Range(doc.positionAt(b.start), doc.positionAt(b.end));
 
-export function warningDays(scope?: vscode.Uri): number {
-  return vscode.workspace.getConfiguration(undefined, scope).get<number>(WARNING_DAYS, 30);
-}
-
 /** The certificate block under a position (for commands run from the editor). */
 export function blockAt(cache: BlockCache, doc: vscode.TextDocument, pos: vscode.Position): CertificateBlock | undefined {
   return cache.get(doc).find((b) => rangeOf(doc, b).contains(pos));
@@ -42,7 +39,7 @@ export function registerDocuments(context: vscode.ExtensionContext): BlockCache 
       const b = blockAt(cache, doc, pos);
       if (!b) return undefined;
       const md = new vscode.MarkdownString(b.info ? certificateMarkdown(b.info) : `$(error) ${b.error}`, true);
-      md.isTrusted = { enabledCommands: ['flowgear.cert.copyThumbprint', 'flowgear.cert.copySha256'] };
+      md.isTrusted = { enabledCommands: [Command.certCopyThumbprint, Command.certCopySha256] };
       return new vscode.Hover(md, rangeOf(doc, b));
     },
   };
@@ -57,12 +54,12 @@ export function registerDocuments(context: vscode.ExtensionContext): BlockCache 
           new vscode.CodeLens(at, {
             title: `$(key) Thumbprint ${b.info.thumbprint}`,
             tooltip: 'SHA-1 thumbprint, as the Flowgear console shows it. Click to copy.',
-            command: 'flowgear.cert.copyThumbprint',
+            command: Command.certCopyThumbprint,
             arguments: [b.info.thumbprint],
           }),
           new vscode.CodeLens(at, {
             title: b.info.expired ? '$(warning) expired' : `expires ${b.info.notAfter.toISOString().slice(0, 10)}`,
-            command: 'flowgear.cert.showDetails',
+            command: Command.certShowDetails,
             arguments: [doc.uri],
           }),
         ];
@@ -77,7 +74,7 @@ export function registerDocuments(context: vscode.ExtensionContext): BlockCache 
       diagnostics.delete(doc.uri);
       return;
     }
-    const days = warningDays(doc.uri);
+    const days = expiryWarningDays(doc.uri);
     const list: vscode.Diagnostic[] = [];
     for (const b of blocks) {
       const range = rangeOf(doc, b);
@@ -119,7 +116,7 @@ export function registerDocuments(context: vscode.ExtensionContext): BlockCache 
       diagnostics.delete(doc.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration(WARNING_DAYS)) return;
+      if (!e.affectsConfiguration(Setting.expiryWarningDays)) return;
       vscode.workspace.textDocuments.forEach(refresh);
       lensesChanged.fire();
     }),

@@ -11,6 +11,7 @@ import { registerViewer } from './viewer';
 export function register(context: vscode.ExtensionContext) {
   const passphrases = new PfxPassphrases(context.secrets);
   const cache = registerDocuments(context);
-  registerViewer(context, passphrases);
+  const viewer = registerViewer(context, passphrases);
   registerCommands(context, cache, passphrases);
+  return viewer;
 }

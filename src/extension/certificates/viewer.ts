@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { inspectCertificates, type CertificateInfo } from '../../core/certificates';
 import { UserError, messageOf } from '../../core/errors';
-import { warningDays } from './documents';
+import { expiryWarningDays } from '../common/settings';
+import { View } from '../ids';
 import { viewerHtml, type ViewerModel } from './html';
 import type { PfxPassphrases } from './secrets';
 
-export const VIEW_TYPE = 'flowgear.certificateViewer';
+export const VIEW_TYPE = View.certificateViewer;
 
 /** Files the user asked to see in the viewer (Show Certificate Details): no redirect to text. */
 export const explicitOpens = new Set<string>();
 
-/** What each open viewer shows (tests read it through an internal command). */
+/** What each open viewer shows (tests read it through the extension's API object). */
 export const rendered = new Map<string, { thumbprints: string[]; error?: string; code?: string }>();
 
 function formatOf(bytes: Uint8Array, path: string): { format: string; isText: boolean; isPfx: boolean } {
@@ -46,7 +47,7 @@ export class CertificateViewer implements vscode.CustomReadonlyEditorProvider {
 
     const show = (m: Omit<ViewerModel, 'fileName' | 'format' | 'isText' | 'warningDays'>, code?: string) => {
       rendered.set(uri.toString(), { thumbprints: m.infos.map((i) => i.thumbprint), error: m.error, code });
-      panel.webview.html = viewerHtml({ ...m, fileName, format: kind.format, isText: kind.isText, warningDays: warningDays(uri) }, randomBytes(16).toString('base64'), panel.webview.cspSource);
+      panel.webview.html = viewerHtml({ ...m, fileName, format: kind.format, isText: kind.isText, warningDays: expiryWarningDays(uri) }, randomBytes(16).toString('base64'), panel.webview.cspSource);
     };
 
     const load = async (interactive: boolean) => {
@@ -90,13 +91,13 @@ export class CertificateViewer implements vscode.CustomReadonlyEditorProvider {
   }
 }
 
+/** Registers the viewer; returns what it shows per file (for tests). */
 export function registerViewer(context: vscode.ExtensionContext, passphrases: PfxPassphrases) {
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(VIEW_TYPE, new CertificateViewer(passphrases), {
       supportsMultipleEditorsPerDocument: true,
       webviewOptions: { retainContextWhenHidden: false },
     }),
-    // Internal (not contributed): what the viewer shows, for integration tests.
-    vscode.commands.registerCommand('flowgear.cert._viewerState', (uri: vscode.Uri | string) => rendered.get(uri.toString())),
   );
+  return { viewerState: (uri: vscode.Uri | string) => rendered.get(uri.toString()) };
 }

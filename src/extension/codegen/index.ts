@@ -2,16 +2,14 @@ import * as vscode from 'vscode';
 import { generate, isLanguage, LANGUAGE_INFO, languageChoices, type Language } from '../../core/codegen';
 import { prepareForCodegen } from '../../core/codegen/prepare';
 import { UserError } from '../../core/errors';
-import { reportError } from '../common/feedback';
+import { registerCommand } from '../common/command';
+import { Command, StateKey } from '../ids';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { Manifest } from '../../core/manifest/types';
 import { manifestFolders, manifestIn } from '../invoke/manifests';
 import { requestFromArgs } from '../invoke/palette';
 import { walkthroughProgress } from '../walkthrough/progress';
 
-const LAST_CHOICE = 'flowgear.codegen.lastLanguage';
-/** The request runner's environment picker keeps the current environment here (workspace state). */
-const CURRENT_ENVIRONMENT = 'flowgear.invoke.environment';
 
 /**
  * Arguments of flowgear.copyAsCode / flowgear.openAsCode. Either a resolved `request` (response
@@ -59,7 +57,7 @@ async function manifestFor(req: ResolvedRequest, folder?: string): Promise<Manif
 }
 
 async function pickLanguage(state: vscode.Memento): Promise<{ language: Language; variant?: string } | undefined> {
-  const last = state.get<{ language: string; variant?: string }>(LAST_CHOICE);
+  const last = state.get<{ language: string; variant?: string }>(StateKey.codegenLastLanguage);
   const items = languageChoices(last).map((c, i) => ({
     label: c.label,
     description: [c.description ?? 'default for the key', i === 0 && last ? '(last used)' : ''].filter(Boolean).join(' '),
@@ -79,7 +77,7 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
   let request = args.request;
   let folder = typeof args.folder === 'string' ? args.folder : undefined;
   if (!request) {
-    const currentEnv = context.workspaceState.get<string>(CURRENT_ENVIRONMENT, 'Production');
+    const currentEnv = context.workspaceState.get<string>(StateKey.environment, 'Production');
     const r = await requestFromArgs(withFolder(raw), currentEnv);
     if (!r) return undefined;
     request = r.request;
@@ -90,7 +88,7 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
   }
   const choice = args.language ? { language: args.language, variant: args.variant } : await pickLanguage(context.globalState);
   if (!choice) return undefined;
-  if (!args.language) await context.globalState.update(LAST_CHOICE, choice);
+  if (!args.language) await context.globalState.update(StateKey.codegenLastLanguage, choice);
 
   const prepared = prepareForCodegen(request, await manifestFor(request, folder));
   const code = generate(choice.language, prepared, { variant: choice.variant });
@@ -117,16 +115,6 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
 
 /** "Copy Invoke as Code…" / "Open Invoke as Code…": client code for one invoke, any language. */
 export function register(context: vscode.ExtensionContext): void {
-  const command = (open: boolean) => async (raw?: unknown) => {
-    try {
-      return await copyAsCode(context, raw, open);
-    } catch (e) {
-      return reportError(e);
-    }
-  };
-  context.subscriptions.push(
-    vscode.commands.registerCommand('flowgear.copyAsCode', command(false)),
-    vscode.commands.registerCommand('flowgear.openAsCode', command(true)),
-  );
+  registerCommand(context, Command.copyAsCode, (raw?: unknown) => copyAsCode(context, raw, false), { failure: 'data' });
+  registerCommand(context, Command.openAsCode, (raw?: unknown) => copyAsCode(context, raw, true), { failure: 'data' });
 }
-

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
+import { Command, ContextKey, Setting, View } from '../ids';
+import { setting } from '../common/settings';
 import { startEmulator, type CertRequestMode, type RunningEmulator } from '../../emulator';
 
 export interface StartArgs {
@@ -26,7 +28,7 @@ const LOG_TAIL = 200;
  */
 export class EmulatorController implements vscode.Disposable {
   readonly output = vscode.window.createOutputChannel('Flowgear Emulator', { log: true });
-  private readonly status = vscode.window.createStatusBarItem('flowgear.emulator', vscode.StatusBarAlignment.Left, 40);
+  private readonly status = vscode.window.createStatusBarItem(View.emulatorStatus, vscode.StatusBarAlignment.Left, 40);
   private running: { emu: RunningEmulator; info: EmulatorInfo; watch?: vscode.Disposable } | undefined;
   private starting: Promise<EmulatorInfo> | undefined;
   /** Recent log lines, for the status command (tests, support). */
@@ -35,7 +37,7 @@ export class EmulatorController implements vscode.Disposable {
 
   constructor() {
     this.status.name = 'Flowgear Emulator';
-    this.status.command = 'flowgear.emulator.showLog';
+    this.status.command = Command.emulatorShowLog;
   }
 
   info(): EmulatorInfo | undefined {
@@ -59,13 +61,13 @@ export class EmulatorController implements vscode.Disposable {
       throw new UserError(`The emulator is already running for ${this.running.info.workspace}; stop it first.`, 'emulator-running');
     }
     if (this.starting) return this.starting;
-    const cfg = vscode.workspace.getConfiguration('flowgear.emulator');
+    const scope = vscode.Uri.file(args.workspace);
     this.starting = (async () => {
       const emu = await startEmulator({
         workspace: args.workspace,
-        port: args.port ?? cfg.get<number>('port', 0),
-        certRequest: args.certRequest ?? cfg.get<CertRequestMode>('certificateRequest', 'handshake'),
-        disableDelaySeconds: args.disableDelaySeconds ?? cfg.get<number>('disableDelaySeconds', 0),
+        port: args.port ?? setting(Setting.emulatorPort, 0, scope),
+        certRequest: args.certRequest ?? setting<CertRequestMode>(Setting.emulatorCertificateRequest, 'handshake', scope),
+        disableDelaySeconds: args.disableDelaySeconds ?? setting(Setting.emulatorDisableDelaySeconds, 0, scope),
         log: (l) => this.write(l),
       });
       const info: EmulatorInfo = { url: emu.url, caPath: emu.caPath, managementUrl: emu.managementUrl, workspace: args.workspace, mode: emu.mode };
@@ -78,7 +80,7 @@ export class EmulatorController implements vscode.Disposable {
       );
       this.running = { emu, info, watch };
       this.showStatus(info);
-      await vscode.commands.executeCommand('setContext', 'flowgear.emulator.running', true);
+      await vscode.commands.executeCommand('setContext', ContextKey.emulatorRunning, true);
       return info;
     })();
     try {
@@ -92,9 +94,9 @@ export class EmulatorController implements vscode.Disposable {
     this.status.text = `$(server-process) Emulator :${new URL(info.url).port}`;
     const md = new vscode.MarkdownString(
       `**Flowgear emulator** on \`${info.url}\` (certificate request: ${info.mode})\n\n` +
-        `CA: \`${info.caPath}\`\n\n[Show Log](command:flowgear.emulator.showLog) · [Stop](command:flowgear.emulator.stop)`,
+        `CA: \`${info.caPath}\`\n\n[Show Log](command:${Command.emulatorShowLog}) · [Stop](command:${Command.emulatorStop})`,
     );
-    md.isTrusted = { enabledCommands: ['flowgear.emulator.showLog', 'flowgear.emulator.stop'] };
+    md.isTrusted = { enabledCommands: [Command.emulatorShowLog, Command.emulatorStop] };
     this.status.tooltip = md;
     this.status.show();
   }
@@ -105,7 +107,7 @@ export class EmulatorController implements vscode.Disposable {
     this.running = undefined;
     r.watch?.dispose();
     this.status.hide();
-    await vscode.commands.executeCommand('setContext', 'flowgear.emulator.running', false);
+    await vscode.commands.executeCommand('setContext', ContextKey.emulatorRunning, false);
     await r.emu.close();
     return true;
   }

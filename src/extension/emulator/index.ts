@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import { watchFiles } from '../../emulator/watch';
-import { reportError, requireTrust } from '../common/feedback';
+import { registerCommand } from '../common/command';
+import { Command } from '../ids';
 import { chooseFolder } from '../invoke/manifests';
 import { manifestStore } from '../manifest/store';
 import { EmulatorController, type StartArgs } from './controller';
 
-/** The local emulator reads private-key paths and opens a port: trusted workspaces only. */
-const requireEmulatorTrust = () => requireTrust('the local emulator is disabled in Restricted Mode. Trust this workspace to run it.');
 
 /** "Flowgear: Start Local Emulator" / "Stop", status bar item, Output channel, reload on change. */
 export function register(context: vscode.ExtensionContext) {
@@ -30,36 +29,30 @@ export function register(context: vscode.ExtensionContext) {
     };
   }
 
-  context.subscriptions.push(
-    controller,
-    vscode.commands.registerCommand('flowgear.emulator.start', async (args: StartArgs = {}) => {
-      if (!requireEmulatorTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
-      try {
-        const workspace = await pickWorkspace(args ?? {});
-        if (!workspace) return undefined;
-        const info = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Window, title: 'Starting the Flowgear emulator…' },
-          () => controller.start({ ...args, workspace }, watchFor(workspace)),
-        );
-        void vscode.window
-          .showInformationMessage(`Flowgear emulator listening on ${info.url}. Its CA: ${info.caPath}`, 'Copy URL', 'Copy CA Path', 'Show Log')
-          .then((b) => {
-            if (b === 'Copy URL') void vscode.env.clipboard.writeText(info.url);
-            if (b === 'Copy CA Path') void vscode.env.clipboard.writeText(info.caPath);
-            if (b === 'Show Log') controller.output.show(true);
-          });
-        return info;
-      } catch (e) {
-        return reportError(e);
-      }
-    }),
-    vscode.commands.registerCommand('flowgear.emulator.stop', async () => ({ stopped: await controller.stop() })),
-    vscode.commands.registerCommand('flowgear.emulator.showLog', () => controller.output.show(true)),
-    vscode.commands.registerCommand('flowgear.emulator.status', () => ({
-      running: controller.info() !== undefined,
-      ...controller.info(),
-      reloads: controller.reloads,
-      log: controller.log(),
-    })),
+  context.subscriptions.push(controller);
+  registerCommand(
+    context,
+    Command.emulatorStart,
+    async (args: StartArgs = {}) => {
+      const workspace = await pickWorkspace(args ?? {});
+      if (!workspace) return undefined;
+      const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Starting the Flowgear emulator…' }, () =>
+        controller.start({ ...args, workspace }, watchFor(workspace)),
+      );
+      void vscode.window.showInformationMessage(`Flowgear emulator listening on ${info.url}. Its CA: ${info.caPath}`, 'Copy URL', 'Copy CA Path', 'Show Log').then((b) => {
+        if (b === 'Copy URL') void vscode.env.clipboard.writeText(info.url);
+        if (b === 'Copy CA Path') void vscode.env.clipboard.writeText(info.caPath);
+        if (b === 'Show Log') controller.output.show(true);
+      });
+      return info;
+    },
+    // The local emulator reads private-key paths and opens a port.
+    { trust: 'The local emulator is disabled in Restricted Mode: it reads the keys named in flowgear.json and opens a port.', failure: 'data' },
   );
+  registerCommand(context, Command.emulatorStop, async () => ({ stopped: await controller.stop() }));
+  registerCommand(context, Command.emulatorShowLog, () => controller.output.show(true));
+  return {
+    /** Whether the emulator runs, where, how often it reloaded, and its recent log. */
+    emulatorStatus: () => ({ running: controller.info() !== undefined, ...controller.info(), reloads: controller.reloads, log: controller.log() }),
+  };
 }

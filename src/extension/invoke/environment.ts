@@ -1,30 +1,30 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
+import { Command, StateKey, View } from '../ids';
 import { manifestFolders, manifestIn } from './manifests';
 
-const STATE_KEY = 'flowgear.invoke.environment';
 
 /**
  * "Flowgear: <Env>" in the status bar. The choice is stored per workspace and used by
  * every invoke that does not name an environment.
  */
 export class EnvironmentPicker implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('flowgear.environment', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(View.environmentStatus, vscode.StatusBarAlignment.Left, 50);
   private readonly changed = new vscode.EventEmitter<string>();
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly state: vscode.Memento) {
     this.item.name = 'Flowgear Environment';
-    this.item.command = 'flowgear.env.pick';
+    this.item.command = Command.pickEnvironment;
     void this.refresh();
   }
 
   get current(): string {
-    return this.state.get<string>(STATE_KEY, 'Production');
+    return this.state.get<string>(StateKey.environment, 'Production');
   }
 
   async set(name: string): Promise<void> {
-    await this.state.update(STATE_KEY, name);
+    await this.state.update(StateKey.environment, name);
     this.changed.fire(name);
     await this.refresh();
   }

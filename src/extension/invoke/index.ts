@@ -1,7 +1,8 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import { reportError, requireTrust } from '../common/feedback';
+import { registerCommand } from '../common/command';
+import { Command } from '../ids';
 import { parseRequestFile } from '../../core/invoke/requestFile';
 import { EnvironmentPicker } from './environment';
 import { manifestFolders, manifestIn } from './manifests';
@@ -9,8 +10,7 @@ import { requestFromArgs } from './palette';
 import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, requestFromFile } from './requestFiles';
 import { Runner } from './runner';
 
-const requireInvokeTrust = () =>
-  requireTrust('invoking is disabled in Restricted Mode. Trust this workspace to invoke workflows (it reads private keys and connects to the hosts in flowgear.json).');
+const INVOKE_TRUST = 'Invoking is disabled in Restricted Mode: it reads private keys and connects to the hosts named in flowgear.json.';
 
 /** The request runner: environment picker, invoke commands, response view, history, request files. */
 export function register(context: vscode.ExtensionContext) {
@@ -19,16 +19,41 @@ export function register(context: vscode.ExtensionContext) {
   const lens = new RequestCodeLens();
   const selector: vscode.DocumentSelector = [{ language: REQUEST_LANGUAGE }, { pattern: '**/*.flowgear.http' }];
 
-  const guarded =
-    <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) =>
-    async (...a: A) => {
-      if (!requireInvokeTrust()) return { error: 'workspace not trusted', code: 'untrusted-workspace' };
-      try {
-        return await fn(...a);
-      } catch (e) {
-        return reportError(e);
-      }
-    };
+  // Invoke commands report failures as data ({ error, code }) to programmatic callers.
+  const invoking = { trust: INVOKE_TRUST, failure: 'data' } as const;
+  registerCommand(context, Command.pickEnvironment, (arg?: string | { name?: string }) => env.pick(arg), { failure: 'data' });
+  registerCommand(
+    context,
+    Command.invoke,
+    async (args?: unknown) => {
+      const r = await requestFromArgs(args, env.current);
+      return r && runner.run(r.request, r.folder);
+    },
+    invoking,
+  );
+  registerCommand(context, Command.invokeAgain, () => runner.again(), invoking);
+  registerCommand(context, Command.history, () => runner.pickHistory(), invoking);
+  registerCommand(
+    context,
+    Command.invokeRequest,
+    async (uri?: string, index?: number) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!target) throw new UserError('open a .flowgear.http request file first', 'no-request-file');
+      const i = index ?? requestIndexAtCursor();
+      const r = await requestFromFile(target, i, env.current);
+      return r && runner.run(r.request, r.folder);
+    },
+    invoking,
+  );
+  registerCommand(
+    context,
+    Command.copyRequestAsCode,
+    async (uri: string, index: number) => {
+      const r = await requestFromFile(uri, index, env.current);
+      return r && vscode.commands.executeCommand(Command.copyAsCode, { request: r.request, folder: r.folder });
+    },
+    { failure: 'data' },
+  );
 
   const manifestWatcher = vscode.workspace.createFileSystemWatcher('**/flowgear.json');
   const keyFileWatcher = vscode.workspace.createFileSystemWatcher('**/*.{crt,cer,pem,der,key,pfx,p12}');
@@ -68,39 +93,6 @@ export function register(context: vscode.ExtensionContext) {
     keyFileWatcher.onDidChange(onKeyFile),
     keyFileWatcher.onDidCreate(onKeyFile),
     keyFileWatcher.onDidDelete(onKeyFile),
-    vscode.commands.registerCommand('flowgear.env.pick', async (arg?: string | { name?: string }) => {
-      try {
-        return await env.pick(arg);
-      } catch (e) {
-        return reportError(e);
-      }
-    }),
-    vscode.commands.registerCommand(
-      'flowgear.invoke',
-      guarded(async (args?: unknown) => {
-        const r = await requestFromArgs(args, env.current);
-        return r && runner.run(r.request, r.folder);
-      }),
-    ),
-    vscode.commands.registerCommand('flowgear.invokeAgain', guarded(() => runner.again())),
-    vscode.commands.registerCommand('flowgear.history', guarded(() => runner.pickHistory())),
-    vscode.commands.registerCommand(
-      'flowgear.invokeRequest',
-      guarded(async (uri?: string, index?: number) => {
-        const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
-        if (!target) throw new UserError('open a .flowgear.http request file first', 'no-request-file');
-        const i = index ?? requestIndexAtCursor();
-        const r = await requestFromFile(target, i, env.current);
-        return r && runner.run(r.request, r.folder);
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'flowgear.copyRequestAsCode',
-      guarded(async (uri: string, index: number) => {
-        const r = await requestFromFile(uri, index, env.current);
-        return r && vscode.commands.executeCommand('flowgear.copyAsCode', { request: r.request, folder: r.folder });
-      }),
-    ),
     vscode.languages.registerCodeLensProvider(selector, lens),
     vscode.languages.registerCompletionItemProvider(selector, new RequestCompletion(), ' ', '@'),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void env.refresh()),

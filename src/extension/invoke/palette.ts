@@ -5,7 +5,7 @@ import { workflowVariables } from '../../core/invoke/template';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { Key, Manifest, Workflow } from '../../core/manifest/types';
 import { chooseFolder, manifestIn } from './manifests';
-import { invokeSettings } from './settings';
+import { invokeSettings } from '../common/settings';
 
 /** Arguments of flowgear.invoke; tree nodes pass { workflow, key?, folder }. */
 export interface InvokeArgs {

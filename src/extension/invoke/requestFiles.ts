@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
+import { Command } from '../ids';
 import { UserError, messageOf } from '../../core/errors';
 import { directiveAt, parseRequestFile, requestFromBlock, unresolvedVariables, type RequestFile } from '../../core/invoke/requestFile';
 import { workflowVariables } from '../../core/invoke/template';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import { folderOfFile, manifestIn } from './manifests';
-import { invokeSettings } from './settings';
+import { invokeSettings } from '../common/settings';
 
 export const REQUEST_LANGUAGE = 'flowgear-http';
 
@@ -24,14 +25,14 @@ export class RequestCodeLens implements vscode.CodeLensProvider {
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const f = parseSafe(doc.getText());
     if (!f) {
-      return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(error) Syntax error — see the Invoke command for details', command: 'flowgear.invokeRequest', arguments: [doc.uri.toString(), 0] })];
+      return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(error) Syntax error — see the Invoke command for details', command: Command.invokeRequest, arguments: [doc.uri.toString(), 0] })];
     }
     return f.requests.flatMap((r) => {
       const range = new vscode.Range(r.anchorLine, 0, r.anchorLine, 0);
       const what = r.target ? `${r.method} ${r.target}` : r.workflow ?? '';
       return [
-        new vscode.CodeLens(range, { title: `$(play) Invoke${r.key ? ` with ${r.key}` : ''}`, tooltip: `Send ${what}`, command: 'flowgear.invokeRequest', arguments: [doc.uri.toString(), r.index] }),
-        new vscode.CodeLens(range, { title: 'Copy as code', command: 'flowgear.copyRequestAsCode', arguments: [doc.uri.toString(), r.index] }),
+        new vscode.CodeLens(range, { title: `$(play) Invoke${r.key ? ` with ${r.key}` : ''}`, tooltip: `Send ${what}`, command: Command.invokeRequest, arguments: [doc.uri.toString(), r.index] }),
+        new vscode.CodeLens(range, { title: 'Copy as code', command: Command.copyRequestAsCode, arguments: [doc.uri.toString(), r.index] }),
       ];
     });
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { View } from '../ids';
 import { type ResponseModel, renderResponseHtml, responseTitle } from './render';
 
 /**
@@ -22,7 +23,7 @@ export class ResponseViews implements vscode.Disposable {
     const id = this.slot(m);
     let entry = this.panels.get(id);
     if (!entry) {
-      const panel = vscode.window.createWebviewPanel('flowgear.response', responseTitle(m), { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
+      const panel = vscode.window.createWebviewPanel(View.response, responseTitle(m), { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
         enableScripts: true,
         enableFindWidget: true,
         retainContextWhenHidden: false,

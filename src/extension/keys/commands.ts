@@ -6,12 +6,14 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { removeKey, setKeyEnabled, setKeyEnvironment, setPermittedWorkflows } from '../../core/manifest/edit';
 import type { ManifestStore } from '../manifest/store';
-import { guarded, isArgs, resolveKey } from '../manifest/target';
+import { isArgs, registerCommand } from '../common/command';
+import { Command, type CommandId } from '../ids';
+import { resolveKey } from '../manifest/target';
 import { thumbprintOfKey } from './present';
 import { exportKeyPfx } from './export';
 
 export function registerKeyCommands(context: vscode.ExtensionContext, store: ManifestStore): void {
-  const reg = (id: string, fn: (arg?: unknown) => Promise<unknown>) => context.subscriptions.push(vscode.commands.registerCommand(id, guarded(fn)));
+  const reg = (id: CommandId, fn: (arg?: unknown) => Promise<unknown>, trust?: string) => registerCommand(context, id, fn, { trust });
 
   const setEnabled = (enabled: boolean) => async (arg?: unknown) => {
     const t = await resolveKey(store, arg, enabled ? 'Enable which key?' : 'Disable which key?');
@@ -21,10 +23,10 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
       void vscode.window.showInformationMessage(`Key '${t.key.name}' disabled in flowgear.json. Disable it in the Flowgear console too (Site → API Keys); it can take up to five minutes to take effect.`);
     }
   };
-  reg('flowgear.key.enable', setEnabled(true));
-  reg('flowgear.key.disable', setEnabled(false));
+  reg(Command.keyEnable, setEnabled(true));
+  reg(Command.keyDisable, setEnabled(false));
 
-  reg('flowgear.key.setEnvironment', async (arg) => {
+  reg(Command.keySetEnvironment, async (arg) => {
     const t = await resolveKey(store, arg, 'Set the target environment of which key?');
     if (!t) return;
     let env: string | undefined;
@@ -50,7 +52,7 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
     await store.edit(t.folder, (text) => setKeyEnvironment(text, t.key.name, env));
   });
 
-  reg('flowgear.key.editPermittedWorkflows', async (arg) => {
+  reg(Command.keyEditPermittedWorkflows, async (arg) => {
     const t = await resolveKey(store, arg, 'Edit the permitted workflows of which key?');
     if (!t) return;
     let names: string[];
@@ -74,7 +76,7 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
     await store.edit(t.folder, (text) => setPermittedWorkflows(text, t.key.name, names));
   });
 
-  reg('flowgear.key.delete', async (arg) => {
+  reg(Command.keyDelete, async (arg) => {
     const t = await resolveKey(store, arg, 'Delete which key?');
     if (!t) return;
     const files = [t.key.certificate, t.key.privateKey, t.key.pfx].filter((f): f is string => !!f);
@@ -103,7 +105,7 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
     }
   });
 
-  reg('flowgear.key.copyThumbprint', async (arg) => {
+  reg(Command.keyCopyThumbprint, async (arg) => {
     const t = await resolveKey(store, arg, 'Copy the thumbprint of which key?');
     if (!t) return;
     const thumb = thumbprintOfKey(t.key, t.entry.statuses.get(t.key.name));
@@ -113,7 +115,7 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
     return thumb;
   });
 
-  reg('flowgear.key.revealCertificate', async (arg) => {
+  reg(Command.keyRevealCertificate, async (arg) => {
     const t = await resolveKey(store, arg, 'Reveal the certificate of which key?');
     if (!t) return;
     const file = t.key.certificate ?? t.key.pfx;
@@ -124,9 +126,13 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
     return uri;
   });
 
-  reg('flowgear.key.exportPfx', async (arg) => {
-    const t = await resolveKey(store, arg, 'Export which key as PFX?');
-    if (!t) return;
-    return exportKeyPfx(t, isArgs(arg) ? arg : undefined);
-  });
+  reg(
+    Command.keyExportPfx,
+    async (arg) => {
+      const t = await resolveKey(store, arg, 'Export which key as PFX?');
+      if (!t) return;
+      return exportKeyPfx(t, isArgs(arg) ? arg : undefined);
+    },
+    'Exporting a PFX writes key material.',
+  );
 }

@@ -30,7 +30,6 @@ async function askPassphrase(prompt: string): Promise<string | undefined> {
 }
 
 export async function exportKeyPfx(t: KeyTarget, args: Record<string, unknown> | undefined): Promise<string | undefined> {
-  if (!vscode.workspace.isTrusted) throw new UserError('Exporting a PFX writes key material: trust this workspace first.');
   const { key } = t;
   if (key.pfx) throw new UserError(`Key '${key.name}' already is a PFX (${vscode.workspace.asRelativePath(key.pfx)}).`);
   if (!key.certificate || !key.privateKey) throw new UserError(`Key '${key.name}' has no certificate and private key files to export.`);

@@ -17,6 +17,7 @@ import { inspectCertificateFile } from '../../core/certificates/inspect';
 import { keyMatchesCertificate } from '../../core/certificates/keys';
 import type { KeyType, RsaBits } from '../../core/certificates/types';
 import { addKey, type KeyEntry } from '../../core/manifest/edit';
+import { MANIFEST_FILE } from '../../core/manifest/load';
 import type { FolderManifest, ManifestStore } from '../manifest/store';
 import { entryFor } from '../manifest/target';
 import { askNewKey } from './wizardUi';
@@ -70,7 +71,6 @@ function stored(root: string, path: string): string {
 }
 
 export async function newKey(store: ManifestStore, arg: unknown): Promise<NewKeyResult | undefined> {
-  if (!vscode.workspace.isTrusted) throw new UserError('Creating a key writes key material: trust this workspace first.');
   await store.ready;
   const args = typeof arg === 'object' && arg !== null && 'name' in arg ? (arg as NewKeyArgs) : await askNewKey(store);
   if (!args) return undefined;
@@ -151,7 +151,7 @@ async function useExisting(root: string, args: NewKeyArgs, source: string): Prom
     }
     throw e;
   }
-  if (isPfx) return { name: args.name, thumbprint: info.thumbprint, files: { pfx: file, upload: file }, manifest: join(root, 'flowgear.json') };
+  if (isPfx) return { name: args.name, thumbprint: info.thumbprint, files: { pfx: file, upload: file }, manifest: join(root, MANIFEST_FILE) };
   if (!args.privateKey) throw new UserError(`A certificate file needs its private key: choose the .key file that belongs to ${file}.`);
   const privateKey = resolve(root, args.privateKey);
   let keyText: Buffer;
@@ -164,7 +164,7 @@ async function useExisting(root: string, args: NewKeyArgs, source: string): Prom
   if (!/ENCRYPTED/.test(keyText.toString('latin1')) && !keyMatchesCertificate(keyText, readFileSync(file))) {
     throw new UserError(`${privateKey} does not belong to ${file} (their public keys differ).`, 'key-mismatch');
   }
-  return { name: args.name, thumbprint: info.thumbprint, files: { certificate: file, privateKey, upload: file }, manifest: join(root, 'flowgear.json') };
+  return { name: args.name, thumbprint: info.thumbprint, files: { certificate: file, privateKey, upload: file }, manifest: join(root, MANIFEST_FILE) };
 }
 
 function showNextStep(r: NewKeyResult): void {

@@ -1,6 +1,7 @@
 /** The interactive steps of the new-key wizard; returns the same args the command accepts. */
 import * as vscode from 'vscode';
 import { extname } from 'node:path';
+import { Command } from '../ids';
 import type { FolderManifest, ManifestStore } from '../manifest/store';
 import type { NewKeyArgs } from './wizard';
 import { validateNewKeyName } from './wizard';
@@ -12,7 +13,7 @@ async function pickFolder(store: ManifestStore): Promise<FolderManifest | undefi
   if (entries.length === 0) {
     const create = 'Create flowgear.json';
     const b = await vscode.window.showWarningMessage('This workspace has no usable flowgear.json yet.', create);
-    if (b === create) await vscode.commands.executeCommand('flowgear.manifest.create');
+    if (b === create) await vscode.commands.executeCommand(Command.manifestCreate);
     await store.refresh();
     return store.folders().find((e) => e.manifest);
   }

@@ -3,8 +3,10 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { newManifestText } from '../../core/manifest/edit';
 import { MANIFEST_FILE } from '../../core/manifest/load';
+import { isArgs, registerCommand } from '../common/command';
+import { Command } from '../ids';
 import type { ManifestStore } from './store';
-import { folderUri, guarded, isArgs } from './target';
+import { folderUri } from './target';
 
 function validateSite(v: string): string | undefined {
   try {
@@ -21,12 +23,12 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 export function registerManifestCommands(context: vscode.ExtensionContext, store: ManifestStore): void {
-  const reg = (id: string, fn: (arg?: unknown) => Promise<unknown>) => context.subscriptions.push(vscode.commands.registerCommand(id, guarded(fn)));
+  const reg = (id: Parameters<typeof registerCommand>[1], fn: (arg?: unknown) => Promise<unknown>) => registerCommand(context, id, fn);
 
-  reg('flowgear.refresh', () => store.refresh());
+  reg(Command.refresh, () => store.refresh());
 
   /** Args: `{ folder?: path | Uri, site?: string, open?: boolean }`. Returns the manifest Uri. */
-  reg('flowgear.manifest.create', async (arg) => {
+  reg(Command.manifestCreate, async (arg) => {
     const a = isArgs(arg) ? arg : {};
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     if (folders.length === 0) throw new UserError('Open a folder first: flowgear.json lives at the root of a workspace folder.');
@@ -63,14 +65,14 @@ export function registerManifestCommands(context: vscode.ExtensionContext, store
   });
 
   /** Args: `{ folder?: path | Uri }`. Returns the opened Uri. */
-  reg('flowgear.manifest.open', async (arg) => {
+  reg(Command.manifestOpen, async (arg) => {
     await store.ready;
     const a = isArgs(arg) ? arg : {};
     const entries = a.folder ? [store.forFolder(folderUri(a.folder as string | vscode.Uri))].filter((e) => !!e) : store.folders();
     if (entries.length === 0) {
       const create = 'Create flowgear.json';
       if ((await vscode.window.showInformationMessage('This workspace has no flowgear.json yet.', create)) === create) {
-        return vscode.commands.executeCommand('flowgear.manifest.create');
+        return vscode.commands.executeCommand(Command.manifestCreate);
       }
       return undefined;
     }

@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { checkManifest } from '../../core/manifest/diagnostics';
 import { MANIFEST_FILE } from '../../core/manifest/load';
 import type { Problem } from '../../core/manifest/types';
+import { expiryWarningDays } from '../common/settings';
+import { Setting } from '../ids';
 import type { ManifestStore } from './store';
 
 export const DIAGNOSTIC_SOURCE = 'flowgear';
@@ -25,10 +27,6 @@ export class ManifestDiagnostic extends vscode.Diagnostic {
     this.source = DIAGNOSTIC_SOURCE;
     this.code = problem.code;
   }
-}
-
-function expiryWarningDays(): number {
-  return vscode.workspace.getConfiguration('flowgear').get<number>('certificates.expiryWarningDays', 30);
 }
 
 export function isManifestUri(uri: vscode.Uri): boolean {
@@ -52,7 +50,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Man
       collection.delete(uri);
       return;
     }
-    const problems = await checkManifest(text, uri.fsPath, { expiryWarningDays: expiryWarningDays() });
+    const problems = await checkManifest(text, uri.fsPath, { expiryWarningDays: expiryWarningDays(uri) });
     // A newer run started meanwhile: its result wins.
     if (generation.get(key) === gen) collection.set(uri, problems.map((p) => new ManifestDiagnostic(p)));
   }
@@ -79,7 +77,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Man
       if (isManifestUri(d.uri)) void update(d.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('flowgear.certificates.expiryWarningDays')) updateAll();
+      if (e.affectsConfiguration(Setting.expiryWarningDays)) updateAll();
     }),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );

@@ -11,9 +11,10 @@ import { ensureGitignored } from '../../core/certificates/gitignore';
 import { addEnvironment, setPermittedWorkflows } from '../../core/manifest/edit';
 import { parseManifest } from '../../core/manifest/load';
 import { DIAGNOSTIC_SOURCE, ManifestDiagnostic } from './diagnostics';
+import { registerCommand } from '../common/command';
+import { Command } from '../ids';
 import type { ManifestStore } from './store';
 
-const ADD_TO_GITIGNORE = 'flowgear.manifest.addToGitignore';
 
 function replaceAll(doc: vscode.TextDocument, text: string): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
@@ -40,7 +41,7 @@ export class ManifestQuickFixes implements vscode.CodeActionProvider {
       try {
         switch (d.code) {
           case 'not-gitignored':
-            fix(`Add ${data.pattern} to .gitignore`).command = { command: ADD_TO_GITIGNORE, title: 'Add to .gitignore', arguments: [doc.uri, data.pattern] };
+            fix(`Add ${data.pattern} to .gitignore`).command = { command: Command.manifestAddToGitignore, title: 'Add to .gitignore', arguments: [doc.uri, data.pattern] };
             break;
           case 'thumbprint-mismatch': {
             const a = fix(`Use the certificate's thumbprint ${data.thumbprint}`);
@@ -61,7 +62,7 @@ export class ManifestQuickFixes implements vscode.CodeActionProvider {
             break;
           }
           case 'no-permitted-workflows':
-            fix('Edit Permitted Workflows…').command = { command: 'flowgear.key.editPermittedWorkflows', title: 'Edit Permitted Workflows…', arguments: [] };
+            fix('Edit Permitted Workflows…').command = { command: Command.keyEditPermittedWorkflows, title: 'Edit Permitted Workflows…', arguments: [] };
             break;
         }
       } catch {
@@ -77,12 +78,12 @@ export function registerQuickFixes(context: vscode.ExtensionContext, store: Mani
     vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/flowgear.json' }, new ManifestQuickFixes(), {
       providedCodeActionKinds: ManifestQuickFixes.kinds,
     }),
-    vscode.commands.registerCommand(ADD_TO_GITIGNORE, async (manifest: vscode.Uri, pattern: string) => {
-      const folder = vscode.workspace.getWorkspaceFolder(manifest);
-      if (!folder) return false;
-      const changed = await ensureGitignored(folder.uri.fsPath, [pattern]);
-      await store.refresh();
-      return changed;
-    }),
   );
+  registerCommand(context, Command.manifestAddToGitignore, async (manifest: vscode.Uri, pattern: string) => {
+    const folder = vscode.workspace.getWorkspaceFolder(manifest);
+    if (!folder) return false;
+    const changed = await ensureGitignored(folder.uri.fsPath, [pattern]);
+    await store.refresh();
+    return changed;
+  });
 }

@@ -12,6 +12,7 @@
  *   await store.edit(folder, (text) => setKeyEnabled(text, 'ci', false));
  */
 import * as vscode from 'vscode';
+import { ContextKey } from '../ids';
 import { findManifest, loadManifest, MANIFEST_FILE } from '../../core/manifest/load';
 import { keyStatus, type KeyStatus } from '../../core/manifest/status';
 import type { Key, LoadResult, Manifest } from '../../core/manifest/types';
@@ -87,8 +88,8 @@ export class ManifestStore implements vscode.Disposable {
         next.push({ folder, uri: vscode.Uri.file(file), result, manifest, statuses });
       }
       this.entries = next;
-      await vscode.commands.executeCommand('setContext', 'flowgear.hasManifest', next.length > 0);
-      await vscode.commands.executeCommand('setContext', 'flowgear.multiRoot', next.length > 1);
+      await vscode.commands.executeCommand('setContext', ContextKey.hasManifest, next.length > 0);
+      await vscode.commands.executeCommand('setContext', ContextKey.multiRoot, next.length > 1);
       this.emitter.fire();
     });
     return this.loading;

@@ -5,7 +5,8 @@
  * node may be older than the last edit.
  */
 import * as vscode from 'vscode';
-import { messageOf, UserError } from '../../core/errors';
+import { UserError } from '../../core/errors';
+import { isArgs } from '../common/command';
 import type { Key, Manifest } from '../../core/manifest/types';
 import { isKeyBearing } from './nodes';
 import type { FolderManifest, ManifestStore } from './store';
@@ -20,10 +21,6 @@ export interface KeyTarget {
 export interface KeyArgs {
   key: string;
   folder?: string | vscode.Uri;
-}
-
-export function isArgs(arg: unknown): arg is Record<string, unknown> {
-  return typeof arg === 'object' && arg !== null && !('kind' in arg);
 }
 
 export function folderUri(folder: string | vscode.Uri): vscode.Uri {
@@ -64,20 +61,4 @@ export async function resolveKey(store: ManifestStore, arg: unknown, placeHolder
     { placeHolder },
   );
   return pick && { entry: pick.t.entry, folder: pick.t.entry.folder, manifest: pick.t.manifest, key: pick.t.key };
-}
-
-/**
- * Wraps a command: errors become one message for the user. When the caller passed a plain
- * args object (a test, another extension), the error is also rethrown so it can react.
- */
-export function guarded<T>(fn: (arg?: unknown) => Promise<T>): (arg?: unknown) => Promise<T | undefined> {
-  return async (arg?: unknown) => {
-    try {
-      return await fn(arg);
-    } catch (e) {
-      void vscode.window.showErrorMessage(messageOf(e));
-      if (isArgs(arg)) throw e;
-      return undefined;
-    }
-  };
 }

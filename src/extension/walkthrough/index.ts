@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
+import { registerCommand } from '../common/command';
+import { Command, ContextKey, WALKTHROUGH_ID } from '../ids';
 import { manifestStore } from '../manifest/store';
 
-/** package.json contributes.walkthroughs[].id, prefixed with the extension id. */
-export const WALKTHROUGH_ID = 'flowgear-mtls.flowgear-mtls#flowgear.getStarted';
-/** True once a key appeared in a manifest during this session (the New Key wizard finished, or the file was edited). */
-export const KEY_CREATED_CONTEXT = 'flowgear.walkthrough.keyCreated';
 
 /**
  * The "Get started with Flowgear mTLS" walkthrough. Its steps complete on the real actions
@@ -22,14 +20,10 @@ export function register(context: vscode.ExtensionContext) {
       known = now;
       return;
     }
-    if ([...now].some((k) => !known!.has(k))) void vscode.commands.executeCommand('setContext', KEY_CREATED_CONTEXT, true);
+    if ([...now].some((k) => !known!.has(k))) void vscode.commands.executeCommand('setContext', ContextKey.walkthroughKeyCreated, true);
     known = now;
   };
-  context.subscriptions.push(
-    store.onDidChange(update),
-    vscode.commands.registerCommand('flowgear.walkthrough.open', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
-    ),
-  );
+  context.subscriptions.push(store.onDidChange(update));
+  registerCommand(context, Command.walkthroughOpen, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false));
   void store.ready.then(update);
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ContextKey } from '../ids';
 
 /**
  * Walkthrough steps whose real action can run where VS Code's `onCommand` completion events
@@ -7,7 +8,8 @@ import * as vscode from 'vscode';
  * the extension host. Features mark the step done here, when the action actually happened.
  */
 export type WalkthroughAction = 'invoked' | 'copiedAsCode';
+const KEYS = { invoked: ContextKey.walkthroughInvoked, copiedAsCode: ContextKey.walkthroughCopiedAsCode } as const;
 
 export function walkthroughProgress(action: WalkthroughAction): void {
-  void vscode.commands.executeCommand('setContext', `flowgear.walkthrough.${action}`, true);
+  void vscode.commands.executeCommand('setContext', KEYS[action], true);
 }
