@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rmdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rmdir, stat, writeFile } from 'node:fs/promises';
+import { readBounded } from '../core/boundedRead';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { ensureGitignored } from '../core/certificates/gitignore';
@@ -25,7 +26,8 @@ const RENEW_MS = 7 * 86_400_000;
 
 async function readOptional(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    // A committed .flowgear/ could hold a FIFO or /dev/zero symlink: bounded, regular files only.
+    return (await readBounded(file, { field: 'emulator state' })).toString('utf8');
   } catch {
     return undefined;
   }

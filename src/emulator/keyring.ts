@@ -26,7 +26,7 @@ export async function buildKeyring(manifest: Manifest): Promise<Keyring> {
     let thumbprint = declared;
     if (key.certificate) {
       try {
-        thumbprint = await certificateThumbprint(key.certificate);
+        thumbprint = await certificateThumbprint(key.certificate, `key '${key.name}' "certificate"`);
         if (declared && declared !== thumbprint) {
           warnings.push(`key '${key.name}': manifest thumbprint ${declared} differs from ${key.certificate} (${thumbprint}); using the file's`);
         }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readBounded } from '../core/boundedRead';
 import { thumbprintOf } from '../core/certificates/inspect';
 
 /** SHA-1 thumbprint (uppercase hex, no separators) of a PEM or DER certificate file (first certificate). */
-export async function certificateThumbprint(file: string): Promise<string> {
-  return thumbprintOf(await readFile(file));
+export async function certificateThumbprint(file: string, field = 'certificate'): Promise<string> {
+  return thumbprintOf(await readBounded(file, { field }));
 }
 
 /** Thumbprint of the DER bytes a TLS peer certificate carries (`cert.raw`): already DER, so

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readBounded } from '../../core/boundedRead';
 import { basename, dirname, relative, resolve } from 'node:path';
 import {
   exportPfx,
@@ -68,12 +68,7 @@ function one(positionals: string[], what: string): string {
 }
 
 async function readInput(file: string, io: Io): Promise<Buffer> {
-  try {
-    return await readFile(resolve(io.cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${file} does not exist.` : code === 'EISDIR' ? `${file} is a folder.` : `${file} cannot be read (${code}).`, code === 'ENOENT' ? 'not-found' : 'unreadable');
-  }
+  return readBounded(resolve(io.cwd, file), { field: 'certificate file' });
 }
 
 /** PFX files need a passphrase: ask for it up front instead of failing first. */

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readBounded } from '../../core/boundedRead';
 import { checkManifest } from '../../core/manifest/diagnostics';
+import { MANIFEST_FILE, MANIFEST_FILE_LIMIT } from '../../core/manifest/load';
 import { parse, UsageError, type Command } from '../args';
 import { formatProblem, manifestPath, passphraseFromEnv } from '../manifest';
 
@@ -28,7 +29,7 @@ export const check: Command = {
     const days = values['expiry-days'] === undefined ? 30 : Number(values['expiry-days']);
     if (!Number.isInteger(days) || days < 0) throw new UsageError(`--expiry-days must be a whole number of days (got '${values['expiry-days']}')`);
     const file = manifestPath(values.workspace, io);
-    const problems = await checkManifest(await readFile(file, 'utf8'), file, { expiryWarningDays: days, passphrase: passphraseFromEnv(io) });
+    const problems = await checkManifest((await readBounded(file, { field: MANIFEST_FILE, limit: MANIFEST_FILE_LIMIT })).toString('utf8'), file, { expiryWarningDays: days, passphrase: passphraseFromEnv(io) });
     const errors = problems.filter((p) => p.severity === 'error').length;
     const warnings = problems.filter((p) => p.severity === 'warning').length;
     if (values.json) {

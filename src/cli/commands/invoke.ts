@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { BODY_FILE_LIMIT, readBoundedSync } from '../../core/boundedRead';
 import { resolve } from 'node:path';
 import { UserError } from '../../core/errors';
 import { certificateFacts } from '../../core/invoke/credentials';
@@ -70,11 +70,7 @@ function pairs(list: string[] | undefined, sep: string, flag: string): Record<st
 function readData(data: string | undefined, cwd: string): string | undefined {
   if (data === undefined || !data.startsWith('@')) return data;
   const file = resolve(cwd, data.slice(1));
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`--data: cannot read ${file}`, 'data-file');
-  }
+  return readBoundedSync(file, { field: '--data', limit: BODY_FILE_LIMIT }).toString('utf8');
 }
 
 async function manifestIn(dir: string): Promise<Manifest> {

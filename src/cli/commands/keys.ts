@@ -34,6 +34,7 @@ export function keysJson(m: Manifest, io: Io) {
       permittedWorkflows: k.permittedWorkflows,
       missingFiles: s.missingFiles,
       ...(s.certificateError ? { certificateError: s.certificateError.message } : {}),
+      ...(s.fileErrors.length ? { fileErrors: s.fileErrors.map((f) => f.message) } : {}),
     };
   });
 }
@@ -59,6 +60,8 @@ export const keys: Command = {
       rows.push([k.name, k.state, k.environment, k.thumbprint ?? '-', k.notAfter?.slice(0, 10) ?? '-', k.permittedWorkflows.join(', ') || '(none)']);
     }
     io.out(table(rows));
+    // Files that will never be read (a FIFO, a device, too large): say so, do not hide them.
+    for (const k of list) for (const msg of k.fileErrors ?? []) io.err(`warning: ${msg}\n`);
     return 0;
   },
 };

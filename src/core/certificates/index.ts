@@ -4,7 +4,7 @@
  */
 export * from './types';
 export { generateCertificate, DEFAULT_BITS, DEFAULT_DAYS } from './generate';
-export { inspectCertificates, inspectCertificateFile, thumbprintOf, readCertificates, describeCertificate } from './inspect';
+export { inspectCertificates, inspectCertificateFile, inspectCertificateFileAsync, thumbprintOf, readCertificates, describeCertificate } from './inspect';
 export { keyMatchesCertificate, assertKeyMatches, loadPrivateKey } from './keys';
 export { exportPfx, importPfx, readPfx, usesLegacyPbe, DEFAULT_FRIENDLY_NAME } from './pfx';
 export type { ExportPfxOptions, PfxContents } from './pfx';

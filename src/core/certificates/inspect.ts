@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readBounded, readBoundedSync } from '../boundedRead';
 import { UserError } from '../errors';
 import { certificateParts } from './der';
 import { readPfx } from './pfx';
@@ -127,18 +127,22 @@ export function inspectCertificates(bytes: Buffer | string, opts: InspectOptions
   return readCertificates(bytes, opts).map((der) => describeCertificate(der, now));
 }
 
-export function inspectCertificateFile(path: string, opts: { passphrase?: string } = {}): CertificateInfo[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === 'ENOENT' ? `${path} does not exist.` : code === 'EISDIR' ? `${path} is a folder, not a certificate file.` : `${path} cannot be read (${code}).`,
-      code === 'ENOENT' ? 'not-found' : 'unreadable',
-    );
-  }
-  return inspectCertificates(bytes, { ...opts, fileName: path });
+export interface InspectFileOptions {
+  passphrase?: string;
+  /** What names the file, for errors: e.g. `key 'ci' "certificate"` (default: "certificate"). */
+  field?: string;
+}
+
+/** Certificates in a file, read through the bounded reader (regular files up to 1 MiB). */
+export function inspectCertificateFile(path: string, opts: InspectFileOptions = {}): CertificateInfo[] {
+  const bytes = readBoundedSync(path, { field: opts.field ?? 'certificate' });
+  return inspectCertificates(bytes, { passphrase: opts.passphrase, fileName: path });
+}
+
+/** inspectCertificateFile without blocking the thread (the extension host). */
+export async function inspectCertificateFileAsync(path: string, opts: InspectFileOptions = {}): Promise<CertificateInfo[]> {
+  const bytes = await readBounded(path, { field: opts.field ?? 'certificate' });
+  return inspectCertificates(bytes, { passphrase: opts.passphrase, fileName: path });
 }
 
 /** SHA-1 thumbprint (uppercase hex, no separators) of the first certificate. */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readBoundedSync } from '../boundedRead';
+import { isUserError } from '../errors';
 import { thumbprintOf } from '../certificates';
 import type { ResolvedRequest } from '../invoke/types';
 import type { Manifest } from '../manifest/types';
@@ -9,11 +10,14 @@ export function defaultPassphraseEnv(keyName: string): string {
   return `FLOWGEAR_PASSPHRASE${slug ? `_${slug}` : ''}`;
 }
 
-function isEncryptedPem(file: string): boolean {
+/** A missing file is fine here (the code may run elsewhere); a hostile one (FIFO, device,
+ *  oversized) is the same error an invoke would give. */
+function readOptional(file: string, field: string): Buffer | undefined {
   try {
-    return /ENCRYPTED/.test(readFileSync(file, 'latin1'));
-  } catch {
-    return false;
+    return readBoundedSync(file, { field });
+  } catch (e) {
+    if (isUserError(e) && (e.code === 'file-not-regular' || e.code === 'file-too-large')) throw e;
+    return undefined;
   }
 }
 
@@ -27,13 +31,14 @@ export function prepareForCodegen(req: ResolvedRequest, manifest?: Manifest): Re
   const key = manifest?.keys.find((k) => k.name === c.keyName);
   let thumbprint = c.thumbprint;
   if (!thumbprint && c.certificate) {
+    const bytes = readOptional(c.certificate, `key '${c.keyName}' "certificate"`);
     try {
-      thumbprint = thumbprintOf(readFileSync(c.certificate));
+      if (bytes) thumbprint = thumbprintOf(bytes);
     } catch {
       // An unreadable certificate: the store variants then say THUMBPRINT.
     }
   }
-  const protectedMaterial = !!c.pfx || (!!c.privateKey && isEncryptedPem(c.privateKey));
+  const protectedMaterial = !!c.pfx || (!!c.privateKey && /ENCRYPTED/.test(readOptional(c.privateKey, `key '${c.keyName}' "privateKey"`)?.toString('latin1') ?? ''));
   const passphraseEnv = c.passphraseEnv ?? key?.passphraseEnv ?? (protectedMaterial ? defaultPassphraseEnv(c.keyName) : undefined);
   return { ...req, client: { ...c, thumbprint, passphraseEnv } };
 }

@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey, createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readBoundedSync } from '../boundedRead';
 import * as tls from 'node:tls';
 import { UserError, messageOf } from '../errors';
 import type { ClientCertificate } from './types';
@@ -15,13 +15,8 @@ export interface ClientTlsMaterial {
   thumbprint?: string;
 }
 
-function read(path: string, what: string, keyName: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`key '${keyName}': ${what} ${path} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? messageOf(e)})`}`, 'key-file');
-  }
+function read(path: string, property: 'certificate' | 'privateKey' | 'pfx', keyName: string): Buffer {
+  return readBoundedSync(path, { field: `key '${keyName}' "${property}"` });
 }
 
 /** PEM text of a PEM or DER certificate file. */
@@ -43,7 +38,7 @@ export function sha1Thumbprint(x509: X509Certificate): string {
 /** Reads and checks the key's files; a wrong or missing passphrase is a UserError here, not a TLS mystery later. */
 export function loadClientMaterial(c: ClientCertificate, passphrase: string | undefined): ClientTlsMaterial {
   if (c.pfx) {
-    const pfx = read(c.pfx, 'PFX', c.keyName);
+    const pfx = read(c.pfx, 'pfx', c.keyName);
     try {
       tls.createSecureContext({ pfx, passphrase });
     } catch (e) {
@@ -70,7 +65,7 @@ export function loadClientMaterial(c: ClientCertificate, passphrase: string | un
     throw new UserError(`key '${c.keyName}' has no certificate and private key (or pfx) in flowgear.json`, 'no-client-certificate');
   }
   const { pem, x509 } = certificatePem(read(c.certificate, 'certificate', c.keyName), c.certificate, c.keyName);
-  const keyText = read(c.privateKey, 'private key', c.keyName).toString('latin1');
+  const keyText = read(c.privateKey, 'privateKey', c.keyName).toString('latin1');
   let keyObject;
   try {
     keyObject = createPrivateKey({ key: keyText, passphrase: passphrase ?? '' });
@@ -93,7 +88,7 @@ export function loadClientMaterial(c: ClientCertificate, passphrase: string | un
 export function certificateFacts(c: ClientCertificate): { notAfter?: Date; fileThumbprint?: string } {
   if (!c.certificate) return {};
   try {
-    const x509 = new X509Certificate(readFileSync(c.certificate));
+    const x509 = new X509Certificate(read(c.certificate, 'certificate', c.keyName));
     return { notAfter: new Date(x509.validTo), fileThumbprint: sha1Thumbprint(x509) };
   } catch {
     return {};

@@ -1,5 +1,5 @@
 import { constants } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readBoundedSync } from '../boundedRead';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
@@ -46,11 +46,7 @@ export class Invoker {
     const material = loadClientMaterial(req.client, o.passphrase);
     let extraCa: string | undefined;
     if (req.ca) {
-      try {
-        extraCa = readFileSync(req.ca, 'utf8');
-      } catch {
-        throw new UserError(req.adhoc ? `--ca ${req.ca} cannot be read` : `the "ca" file ${req.ca} in flowgear.json cannot be read`, 'ca-file');
-      }
+      extraCa = readBoundedSync(req.ca, { field: req.adhoc ? '--ca' : 'flowgear.json "ca"' }).toString('utf8');
     }
     const connector = buildConnector({
       cert: material.cert,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { BODY_FILE_LIMIT, readBoundedSync } from '../boundedRead';
 import { UserError } from '../errors';
 import type { Environment, HttpMethod, Key, Manifest, Workflow } from '../manifest/types';
 import type { ResolvedRequest } from './types';
@@ -76,11 +76,7 @@ export function resolveRequest(manifest: Manifest, o: ResolveOptions): ResolvedR
 
   let body = o.body;
   if (body === undefined && workflow.body) {
-    try {
-      body = readFileSync(workflow.body, 'utf8');
-    } catch {
-      throw new UserError(`workflow '${workflow.name}': body file ${workflow.body} cannot be read`, 'body-file');
-    }
+    body = readBoundedSync(workflow.body, { field: `workflow '${workflow.name}' "body"`, limit: BODY_FILE_LIMIT }).toString('utf8');
   }
   if (body !== undefined && !caseInsensitiveHas(headers, 'content-type')) {
     headers['Content-Type'] = /^\s*[[{]/.test(body) ? 'application/json' : 'text/plain; charset=utf-8';

@@ -4,7 +4,7 @@
  * a thumbprint that differs from the console's, expiry, and private keys git would commit.
  * Shared by the editor's Problems panel and `flowgear-mtls check` (CI).
  */
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../boundedRead';
 import { isAbsolute, relative, sep } from 'node:path';
 import { isUserError, messageOf } from '../errors';
 import { escapeGitignore, isGitignored } from '../certificates/gitignore';
@@ -12,7 +12,7 @@ import { keyMatchesCertificate } from '../certificates/keys';
 import { originOf } from './entries';
 import { parseManifest } from './load';
 import type { Range } from './positions';
-import { keyFiles, keyStatus } from './status';
+import { keyField, keyFiles, keyStatusAsync } from './status';
 import type { Key, Manifest, Problem } from './types';
 
 export interface CheckOptions {
@@ -30,7 +30,7 @@ const LABEL = { certificate: 'certificate', privateKey: 'private key', pfx: 'PFX
 export async function checkManifest(text: string, file: string, opts: CheckOptions = {}): Promise<Problem[]> {
   const result = parseManifest(text, file);
   const problems = [...result.problems];
-  if (result.ok) for (const key of result.manifest.keys) problems.push(...checkKeyFiles(result.manifest, key, opts));
+  if (result.ok) for (const key of result.manifest.keys) problems.push(...(await checkKeyFiles(result.manifest, key, opts)));
   return problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
@@ -39,7 +39,7 @@ function inside(root: string, path: string): string | undefined {
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
 }
 
-function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Problem[] {
+async function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Promise<Problem[]> {
   const origin = originOf(key);
   if (!origin) return [];
   const out: Problem[] = [];
@@ -47,7 +47,7 @@ function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Problem[] {
   const add = (prop: string, severity: Problem['severity'], code: string, message: string, data?: Record<string, unknown>) =>
     out.push({ message, severity, code, range: at(prop), data: { keyName: key.name, ...data } });
 
-  const status = keyStatus(key, { now: opts.now, passphrase: opts.passphrase });
+  const status = await keyStatusAsync(key, { now: opts.now, passphrase: opts.passphrase });
   for (const f of keyFiles(key)) {
     if (status.missingFiles.includes(f.path)) {
       add(f.property, 'error', 'file-missing', `Key '${key.name}': the ${LABEL[f.property]} file ${f.path} does not exist.`, { property: f.property, path: f.path });
@@ -62,8 +62,10 @@ function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Problem[] {
     }
   }
 
+  for (const f of status.fileErrors) add(f.property, 'error', 'file-unsafe', f.message, { property: f.property });
   const certProp = key.certificate ? 'certificate' : 'pfx';
-  if (status.certificateError && !PASSPHRASE_CODES.has(status.certificateError.code)) {
+  const unsafe = new Set(status.fileErrors.map((f) => f.property));
+  if (status.certificateError && !PASSPHRASE_CODES.has(status.certificateError.code) && !unsafe.has(certProp)) {
     add(certProp, 'error', 'certificate-unreadable', `Key '${key.name}': ${status.certificateError.message}`);
   }
   const cert = status.certificate;
@@ -82,10 +84,14 @@ function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Problem[] {
     }
   }
 
-  if (key.certificate && key.privateKey && !status.certificateError && !status.missingFiles.includes(key.certificate) && !status.missingFiles.includes(key.privateKey)) {
+  if (key.certificate && key.privateKey && !status.certificateError && !unsafe.size && !status.missingFiles.includes(key.certificate) && !status.missingFiles.includes(key.privateKey)) {
     try {
       const passphrase = opts.passphrase?.(key);
-      if (!keyMatchesCertificate(readFileSync(key.privateKey), readFileSync(key.certificate), passphrase)) {
+      const [keyPem, certPem] = await Promise.all([
+        readBounded(key.privateKey, { field: keyField(key, 'privateKey') }),
+        readBounded(key.certificate, { field: keyField(key, 'certificate') }),
+      ]);
+      if (!keyMatchesCertificate(keyPem, certPem, passphrase)) {
         add('privateKey', 'error', 'key-mismatch', `Key '${key.name}': the private key does not belong to the certificate (their public keys differ).`);
       }
     } catch (e) {

@@ -6,15 +6,17 @@
  */
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readBounded } from '../boundedRead';
 import { dirname, join, resolve } from 'node:path';
-import { messageOf } from '../errors';
+import { isUserError, messageOf } from '../errors';
 import { readEnvironments, readKeys, readWorkflows } from './entries';
 import { Reader } from './reader';
 import { checkReferences } from './references';
 import type { Environment, LoadResult, Manifest, Problem } from './types';
 
 export const MANIFEST_FILE = 'flowgear.json';
+/** A manifest is a few KiB; anything past this is not one. */
+export const MANIFEST_FILE_LIMIT = 4 * 1024 * 1024;
 
 export const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys'] as const;
 
@@ -84,11 +86,12 @@ function sortProblems(problems: Problem[]): Problem[] {
 export async function loadManifest(file: string): Promise<LoadResult> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = (await readBounded(file, { field: MANIFEST_FILE, limit: MANIFEST_FILE_LIMIT })).toString('utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${messageOf(e)})`;
+    const missing = isUserError(e) && e.code === 'file-missing';
+    const message = missing ? `${file} does not exist.` : messageOf(e);
     const zero = { line: 0, character: 0 };
-    return { ok: false, problems: [{ message: `${file} ${reason}.`, severity: 'error', code: 'manifest-unreadable', range: { start: zero, end: zero } }] };
+    return { ok: false, problems: [{ message, severity: 'error', code: 'manifest-unreadable', range: { start: zero, end: zero } }] };
   }
   return parseManifest(text, file);
 }

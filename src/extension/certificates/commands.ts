@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readBounded } from '../../core/boundedRead';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -187,7 +187,7 @@ async function copy(value: string, what: string): Promise<string> {
 
 /** Certificates of a file; PFX passphrases from SecretStorage or a prompt. */
 async function certificatesOf(uri: vscode.Uri, passphrases: PfxPassphrases): Promise<CertificateInfo[]> {
-  const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
+  const bytes = uri.scheme === 'file' ? await readBounded(uri.fsPath, { field: 'certificate' }) : Buffer.from(await vscode.workspace.fs.readFile(uri));
   const fileName = uri.path.split('/').pop();
   let passphrase = await passphrases.get(uri);
   for (let attempt = 0; ; attempt++) {
@@ -259,8 +259,8 @@ async function exportPfxCommand(passphrases: PfxPassphrases, arg?: ExportPfxArgs
   const key = a.key!;
   const root = workspaceRoot(vscode.Uri.file(cert));
 
-  const certs = readCertificates(await readFile(cert), { fileName: cert });
-  const keyText = await readFile(key, 'latin1');
+  const certs = readCertificates(await readBounded(cert, { field: 'certificate' }), { fileName: cert });
+  const keyText = (await readBounded(key, { field: 'private key' })).toString('latin1');
   if (/ENCRYPTED/.test(keyText) && a.keyPassphrase === undefined) {
     a.keyPassphrase = await vscode.window.showInputBox({ title: `Passphrase of ${basename(key)}`, password: true, ignoreFocusOut: true });
     if (a.keyPassphrase === undefined) cancelled();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { inspectCertificates, type CertificateInfo } from '../../core/certificates';
+import { readBounded } from '../../core/boundedRead';
 import { UserError, messageOf } from '../../core/errors';
 import { expiryWarningDays } from '../common/settings';
 import { View } from '../ids';
@@ -35,7 +36,7 @@ export class CertificateViewer implements vscode.CustomReadonlyEditorProvider {
 
   async resolveCustomEditor(doc: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     const uri = doc.uri;
-    const bytes = await vscode.workspace.fs.readFile(uri);
+    const bytes = uri.scheme === 'file' ? await readBounded(uri.fsPath, { field: 'certificate' }) : await vscode.workspace.fs.readFile(uri);
     const kind = formatOf(bytes, uri.path);
     if (kind.isText && /\.crt$/i.test(uri.path) && !explicitOpens.delete(uri.toString())) {
       await vscode.commands.executeCommand('vscode.openWith', uri, 'default', { viewColumn: panel.viewColumn, preview: false });

@@ -4,7 +4,8 @@
  * exists, never over an existing file.
  */
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
+import { readBounded } from '../../core/boundedRead';
+import { keyField } from '../../core/manifest/status';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../core/errors';
 import { writeNewFiles } from '../../core/certificates/files';
@@ -34,9 +35,10 @@ export async function exportKeyPfx(t: KeyTarget, args: Record<string, unknown> |
   if (key.pfx) throw new UserError(`Key '${key.name}' already is a PFX (${vscode.workspace.asRelativePath(key.pfx)}).`);
   if (!key.certificate || !key.privateKey) throw new UserError(`Key '${key.name}' has no certificate and private key files to export.`);
   const a = (args ?? {}) as ExportPfxArgs;
-  const [certPem, keyPem] = await Promise.all([readFile(key.certificate), readFile(key.privateKey, 'latin1')]).catch((e) => {
-    throw new UserError(`Cannot read the files of key '${key.name}': ${(e as Error).message}`);
-  });
+  const [certPem, keyPem] = await Promise.all([
+    readBounded(key.certificate, { field: keyField(key, 'certificate') }),
+    readBounded(key.privateKey, { field: keyField(key, 'privateKey') }).then((b) => b.toString('latin1')),
+  ]);
   let keyPassphrase = a.keyPassphrase;
   if (keyPassphrase === undefined && /ENCRYPTED/.test(keyPem)) {
     if (args) throw new UserError(`The private key of '${key.name}' is encrypted: pass keyPassphrase.`);

@@ -7,13 +7,14 @@
  * `flowgear.key.new` with a `NewKeyArgs` object runs without any UI (tests, other extensions).
  */
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readBounded } from '../../core/boundedRead';
 import { unlink } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../../core/errors';
 import { DEFAULT_CERT_FOLDER, gitignorePrivateFiles, validateKeyName, writeKeyFiles } from '../../core/certificates/files';
 import { generateCertificate } from '../../core/certificates/generate';
-import { inspectCertificateFile } from '../../core/certificates/inspect';
+import { inspectCertificateFileAsync } from '../../core/certificates/inspect';
 import { keyMatchesCertificate } from '../../core/certificates/keys';
 import type { KeyType, RsaBits } from '../../core/certificates/types';
 import { addKey, type KeyEntry } from '../../core/manifest/edit';
@@ -144,7 +145,7 @@ async function useExisting(root: string, args: NewKeyArgs, source: string): Prom
   const isPfx = /^\.(pfx|p12)$/i.test(extname(file));
   let info;
   try {
-    [info] = inspectCertificateFile(file, args.pfxPassphrase !== undefined ? { passphrase: args.pfxPassphrase } : {});
+    [info] = await inspectCertificateFileAsync(file, args.pfxPassphrase !== undefined ? { passphrase: args.pfxPassphrase } : {});
   } catch (e) {
     if (isPfx && e instanceof UserError && e.code === 'pfx-passphrase-required') {
       throw new UserError(`${file} is protected: its passphrase is needed once to read the thumbprint (it is not stored).`, e.code);
@@ -154,14 +155,9 @@ async function useExisting(root: string, args: NewKeyArgs, source: string): Prom
   if (isPfx) return { name: args.name, thumbprint: info.thumbprint, files: { pfx: file, upload: file }, manifest: join(root, MANIFEST_FILE) };
   if (!args.privateKey) throw new UserError(`A certificate file needs its private key: choose the .key file that belongs to ${file}.`);
   const privateKey = resolve(root, args.privateKey);
-  let keyText: Buffer;
-  try {
-    keyText = readFileSync(privateKey);
-  } catch {
-    throw new UserError(`${privateKey} cannot be read.`);
-  }
+  const keyText = await readBounded(privateKey, { field: 'private key' });
   // An encrypted key cannot be compared without its passphrase; invoke will check it then.
-  if (!/ENCRYPTED/.test(keyText.toString('latin1')) && !keyMatchesCertificate(keyText, readFileSync(file))) {
+  if (!/ENCRYPTED/.test(keyText.toString('latin1')) && !keyMatchesCertificate(keyText, await readBounded(file, { field: 'certificate' }))) {
     throw new UserError(`${privateKey} does not belong to ${file} (their public keys differ).`, 'key-mismatch');
   }
   return { name: args.name, thumbprint: info.thumbprint, files: { certificate: file, privateKey, upload: file }, manifest: join(root, MANIFEST_FILE) };

@@ -4,9 +4,9 @@
  * key file or .gitignore change.
  */
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
+import { readBounded } from '../../core/boundedRead';
 import { checkManifest } from '../../core/manifest/diagnostics';
-import { MANIFEST_FILE } from '../../core/manifest/load';
+import { MANIFEST_FILE, MANIFEST_FILE_LIMIT } from '../../core/manifest/load';
 import type { Problem } from '../../core/manifest/types';
 import { expiryWarningDays } from '../common/settings';
 import { Setting } from '../ids';
@@ -45,7 +45,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Man
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     let text: string;
     try {
-      text = open ? open.getText() : await readFile(uri.fsPath, 'utf8');
+      text = open ? open.getText() : (await readBounded(uri.fsPath, { field: MANIFEST_FILE, limit: MANIFEST_FILE_LIMIT })).toString('utf8');
     } catch {
       collection.delete(uri);
       return;

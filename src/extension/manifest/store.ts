@@ -14,7 +14,7 @@
 import * as vscode from 'vscode';
 import { ContextKey } from '../ids';
 import { findManifest, loadManifest, MANIFEST_FILE } from '../../core/manifest/load';
-import { keyStatus, type KeyStatus } from '../../core/manifest/status';
+import { keyStatusAsync, type KeyStatus } from '../../core/manifest/status';
 import type { Key, LoadResult, Manifest } from '../../core/manifest/types';
 
 export interface FolderManifest {
@@ -84,7 +84,7 @@ export class ManifestStore implements vscode.Disposable {
         const result = await loadManifest(file);
         const manifest = result.ok ? result.manifest : undefined;
         const statuses = new Map<string, KeyStatus>();
-        for (const key of manifest?.keys ?? []) statuses.set(key.name, keyStatus(key));
+        for (const key of manifest?.keys ?? []) statuses.set(key.name, await keyStatusAsync(key));
         next.push({ folder, uri: vscode.Uri.file(file), result, manifest, statuses });
       }
       this.entries = next;

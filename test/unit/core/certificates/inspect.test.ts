@@ -100,7 +100,7 @@ describe('certificates: inspect', () => {
     it('a CSR and a missing file', () => {
       const csr = openssl(['req', '-new', '-key', f('o.key'), '-subj', '/CN=x']);
       assert.throws(() => inspectCertificates(csr), (e: Error) => hasCode('not-a-certificate')(e) && /signing request/.test(e.message));
-      assert.throws(() => inspectCertificateFile(f('nope.crt')), hasCode('not-found'));
+      assert.throws(() => inspectCertificateFile(f('nope.crt')), hasCode('file-missing'));
     });
   });
 });
