@@ -1,10 +1,13 @@
-import { constants } from 'node:crypto';
+import { X509Certificate, constants } from 'node:crypto';
 import { readBoundedSync } from '../boundedRead';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { UserError, messageOf } from '../errors';
+import { proxyFor, type ProxyRoute, type ProxySettings } from '../net/proxy';
+import { describeTrust, secureContextWithTrust, trustSourcesOf, type TrustOptions } from '../net/trust';
+import { openTunnel } from '../net/tunnel';
 import { loadClientMaterial } from './credentials';
 import { cancelledError, toUserError, type Phase } from './netErrors';
 import type { InvokeResult, InvokeTimeouts } from './result';
@@ -21,11 +24,21 @@ export interface InvokeOptions {
   bodyCap?: number;
   /** Passphrase of the key's private key or PFX (SecretStorage in the editor, env var in the CLI). */
   passphrase?: string;
+  /** Proxy and trust settings (the editor's http.* settings, the CLI's --proxy/--no-proxy/--no-system-ca). */
+  network?: NetworkOptions;
+}
+
+export interface NetworkOptions {
+  proxy?: ProxySettings;
+  /** Trust the operating system's CAs besides Node's bundled ones (default true). */
+  systemCertificates?: boolean;
 }
 
 interface AgentEntry {
   keyName: string;
   agent: Agent;
+  proxy?: ProxyRoute;
+  trust: TrustOptions;
 }
 
 /**
@@ -36,41 +49,68 @@ interface AgentEntry {
 export class Invoker {
   private readonly agents = new Map<string, AgentEntry>();
 
-  private agentFor(req: ResolvedRequest, o: InvokeOptions): Agent {
-    const origin = new URL(req.url).origin;
+  private agentFor(req: ResolvedRequest, o: InvokeOptions): AgentEntry {
+    const target = new URL(req.url);
+    const origin = target.origin;
     const connectTimeout = o.timeouts?.connect ?? DEFAULT_TIMEOUTS.connect;
-    const id = JSON.stringify([req.client.keyName, req.client.certificate, req.client.privateKey, req.client.pfx, origin, req.ca, !!req.insecure, req.tlsMaxVersion, connectTimeout]);
+    const proxy = proxyFor(target, o.network?.proxy);
+    const systemCertificates = o.network?.systemCertificates ?? true;
+    const id = JSON.stringify([req.client.keyName, req.client.certificate, req.client.privateKey, req.client.pfx, origin, req.ca, !!req.insecure, req.tlsMaxVersion, connectTimeout, proxy?.url.href, proxy?.authorization, systemCertificates]);
     const hit = this.agents.get(id);
-    if (hit) return hit.agent;
+    if (hit) return hit;
 
     const material = loadClientMaterial(req.client, o.passphrase);
-    let extraCa: string | undefined;
+    let manifestCa: string | undefined;
     if (req.ca) {
-      extraCa = readBoundedSync(req.ca, { field: req.adhoc ? '--ca' : 'flowgear.json "ca"' }).toString('utf8');
+      manifestCa = readBoundedSync(req.ca, { field: req.adhoc ? '--ca' : 'flowgear.json "ca"' }).toString('utf8');
+    }
+    const trust: TrustOptions = { systemCertificates, manifestCa };
+    let secureContext: tls.SecureContext;
+    try {
+      secureContext = secureContextWithTrust(
+        {
+          cert: material.cert,
+          key: material.key,
+          pfx: material.pfx,
+          passphrase: material.passphrase,
+          // Tickets would let the client resume during a renegotiation and skip the certificate.
+          secureOptions: constants.SSL_OP_NO_TICKET,
+          maxVersion: req.tlsMaxVersion,
+        },
+        trust,
+      );
+    } catch (e) {
+      if (req.ca) throw new UserError(`${req.adhoc ? 'the --ca file' : 'the "ca" file'} ${req.ca}${req.adhoc ? '' : ' in flowgear.json'} is not a PEM certificate (${messageOf(e)})`, 'ca-file');
+      throw e;
     }
     const connector = buildConnector({
-      cert: material.cert,
-      key: material.key,
-      pfx: material.pfx,
-      passphrase: material.passphrase,
-      ca: extraCa ? [...tls.rootCertificates, extraCa] : undefined,
+      secureContext,
       rejectUnauthorized: !req.insecure,
-      // Tickets would let the client resume during a renegotiation and skip the certificate.
-      secureOptions: constants.SSL_OP_NO_TICKET,
-      maxVersion: req.tlsMaxVersion,
       maxCachedSessions: 0,
       timeout: connectTimeout,
-    });
+    } as buildConnector.BuildOptions);
     const agent = new Agent({
       keepAliveTimeout: 10_000,
       connect: (opts, cb) => {
         const started = performance.now();
-        const socket = connector(opts, cb) as unknown as Socket | undefined;
-        if (socket) socketTimes.track(socket, started);
+        const track = (socket: Socket | undefined) => {
+          if (socket) socketTimes.track(socket, started);
+        };
+        if (!proxy) {
+          track(connector(opts, cb) as unknown as Socket | undefined);
+          return;
+        }
+        // Through the proxy: a CONNECT tunnel, then our own TLS over it (end to end).
+        const port = Number(opts.port) || (opts.protocol === 'http:' ? 80 : 443);
+        openTunnel(proxy, opts.hostname, port, { timeoutMs: connectTimeout }).then(
+          (httpSocket) => track(connector({ ...opts, httpSocket } as buildConnector.Options, cb) as unknown as Socket | undefined),
+          (err: Error) => cb(err, null),
+        );
       },
     });
-    this.agents.set(id, { keyName: req.client.keyName, agent });
-    return agent;
+    const entry: AgentEntry = { keyName: req.client.keyName, agent, proxy, trust };
+    this.agents.set(id, entry);
+    return entry;
   }
 
   async invoke(req: ResolvedRequest, o: InvokeOptions = {}): Promise<InvokeResult> {
@@ -87,7 +127,8 @@ export class Invoker {
     const trace: RequestTrace = { start: started };
     const url = new URL(req.url);
     try {
-      const agent = this.agentFor(req, o);
+      const entry = this.agentFor(req, o);
+      const agent = entry.agent;
       const res = await traceNextRequest(trace, () =>
         agent.request({
           origin: url.origin,
@@ -137,6 +178,8 @@ export class Invoker {
         },
         sizes: { requestBody: req.body ? Buffer.byteLength(req.body) : 0, responseBody: size },
         protocol: conn?.protocol ?? tlsSocket?.getProtocol?.() ?? undefined,
+        proxy: entry.proxy?.url.origin,
+        serverTrust: conn && !conn.reused ? trustOf(tlsSocket, entry.trust, !!req.insecure) : undefined,
         cipher: conn?.cipher ?? tlsSocket?.getCipher?.()?.name,
         clientCertificateConfigured: true,
         clientCertificateSent: undefined,
@@ -183,6 +226,27 @@ export class Invoker {
     const all = [...this.agents.values()];
     this.agents.clear();
     await Promise.all(all.map((e) => e.agent.destroy().catch(() => undefined)));
+  }
+}
+
+/** Which trust source verified the server (new connections only: a reused one was told on its first invoke). */
+function trustOf(socket: tls.TLSSocket | undefined, trust: TrustOptions, insecure: boolean): string | undefined {
+  if (!socket?.getPeerX509Certificate) return undefined;
+  if (insecure) return describeTrust([], true);
+  try {
+    let top = socket.getPeerX509Certificate();
+    // Walk to the top of the chain the server sent.
+    const chain = socket.getPeerCertificate(true);
+    let cur: tls.DetailedPeerCertificate | undefined = chain;
+    const seen = new Set<string>();
+    while (cur?.issuerCertificate && cur.issuerCertificate !== cur && !seen.has(cur.fingerprint256)) {
+      seen.add(cur.fingerprint256);
+      cur = cur.issuerCertificate;
+    }
+    if (cur?.raw) top = new X509Certificate(cur.raw);
+    return top ? describeTrust(trustSourcesOf(top, trust), false) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -50,6 +50,10 @@ export interface InvokeResult {
   /** Negotiated TLS version, e.g. 'TLSv1.3'. */
   protocol?: string;
   cipher?: string;
+  /** The proxy the connection went through (origin only, never credentials). */
+  proxy?: string;
+  /** Which trust source verified the server certificate, for a new connection. */
+  serverTrust?: string;
   /** Whether a client certificate was configured for the connection (always, for a key). */
   clientCertificateConfigured: boolean;
   /** Whether the server saw it: Node's TLS client cannot tell, so only set when the server says so (emulator body). */
