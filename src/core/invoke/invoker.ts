@@ -32,6 +32,8 @@ export interface NetworkOptions {
   proxy?: ProxySettings;
   /** Trust the operating system's CAs besides Node's bundled ones (default true). */
   systemCertificates?: boolean;
+  /** Environment for proxy variables, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface AgentEntry {
@@ -53,9 +55,10 @@ export class Invoker {
     const target = new URL(req.url);
     const origin = target.origin;
     const connectTimeout = o.timeouts?.connect ?? DEFAULT_TIMEOUTS.connect;
-    const proxy = proxyFor(target, o.network?.proxy);
+    const env = o.network?.env ?? process.env;
+    const proxy = proxyFor(target, { env, ...o.network?.proxy });
     const systemCertificates = o.network?.systemCertificates ?? true;
-    const id = JSON.stringify([req.client.keyName, req.client.certificate, req.client.privateKey, req.client.pfx, origin, req.ca, !!req.insecure, req.tlsMaxVersion, connectTimeout, proxy?.url.href, proxy?.authorization, systemCertificates]);
+    const id = JSON.stringify([req.client.keyName, req.client.certificate, req.client.privateKey, req.client.pfx, origin, req.ca, !!req.insecure, req.tlsMaxVersion, connectTimeout, proxy?.url.href, proxy?.authorization, systemCertificates, env.SSL_CERT_FILE, env.NODE_EXTRA_CA_CERTS]);
     const hit = this.agents.get(id);
     if (hit) return hit;
 
@@ -64,7 +67,7 @@ export class Invoker {
     if (req.ca) {
       manifestCa = readBoundedSync(req.ca, { field: req.adhoc ? '--ca' : 'flowgear.json "ca"' }).toString('utf8');
     }
-    const trust: TrustOptions = { systemCertificates, manifestCa };
+    const trust: TrustOptions = { systemCertificates, manifestCa, env };
     let secureContext: tls.SecureContext;
     try {
       secureContext = secureContextWithTrust(

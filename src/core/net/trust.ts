@@ -61,11 +61,12 @@ export function pemBlocks(text: string | undefined): string[] {
 
 type GetCa = (kind: 'system') => string[];
 
-let systemCache: string[] | undefined;
+let systemCache: { key: string; certs: string[] } | undefined;
 
 /** The operating system's trusted CAs as PEM blocks (cached per process; env read on first use). */
 export function systemCertificates(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (systemCache) return systemCache;
+  const cacheKey = env.SSL_CERT_FILE ?? '';
+  if (systemCache?.key === cacheKey) return systemCache.certs;
   const get = (tls as unknown as { getCACertificates?: GetCa }).getCACertificates;
   let certs: string[] = [];
   if (typeof get === 'function') {
@@ -85,13 +86,8 @@ export function systemCertificates(env: NodeJS.ProcessEnv = process.env): string
     const file = env.SSL_CERT_FILE || LINUX_BUNDLES.find((p) => readBundle(p) !== undefined);
     certs = file ? pemBlocks(readBundle(file)) : [];
   }
-  systemCache = certs;
+  systemCache = { key: cacheKey, certs };
   return certs;
-}
-
-/** Forgets the cached system store (tests that point SSL_CERT_FILE elsewhere). */
-export function resetSystemCertificates(): void {
-  systemCache = undefined;
 }
 
 export function extraCertificates(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -108,7 +104,7 @@ export interface TrustOptions {
 
 /** The `ca` list for a TLS connection: every trusted source, duplicates removed. */
 export function trustedCas(o: TrustOptions): string[] {
-  return dedupe([tls.rootCertificates, extraCertificates(o.env), additionalCas(o)]);
+  return dedupe([tls.rootCertificates, additionalCas(o)]);
 }
 
 function dedupe(lists: readonly (readonly string[])[]): string[] {
@@ -126,12 +122,15 @@ function dedupe(lists: readonly (readonly string[])[]): string[] {
   return out;
 }
 
-/** CAs beyond Node's default store (bundled roots + NODE_EXTRA_CA_CERTS): the system's own and the manifest's. */
+/**
+ * CAs beyond Node's bundled roots: the system's own, NODE_EXTRA_CA_CERTS (read again: the
+ * runtime reads it only at start, and not at all in some hosts) and the manifest's.
+ */
 export function additionalCas(o: TrustOptions): string[] {
   const bundled = new Set(tls.rootCertificates.map((p) => p.replace(/\s+/g, '')));
   const system = o.systemCertificates ? systemCertificates(o.env).filter((p) => !bundled.has(p.replace(/\s+/g, ''))) : [];
   const manifest = o.manifestCa ? (pemBlocks(o.manifestCa).length ? pemBlocks(o.manifestCa) : [o.manifestCa]) : [];
-  return dedupe([system, manifest]);
+  return dedupe([system, extraCertificates(o.env), manifest]);
 }
 
 interface NativeContext {
@@ -162,7 +161,8 @@ let bySubject: Map<string, Indexed[]> | undefined;
 let indexedFor = '';
 
 function index(o: TrustOptions): Map<string, Indexed[]> {
-  const key = JSON.stringify([o.systemCertificates, o.manifestCa ?? '', o.env?.NODE_EXTRA_CA_CERTS ?? process.env.NODE_EXTRA_CA_CERTS ?? '']);
+  const env = o.env ?? process.env;
+  const key = JSON.stringify([o.systemCertificates, o.manifestCa ?? '', env.NODE_EXTRA_CA_CERTS ?? '', env.SSL_CERT_FILE ?? '']);
   if (bySubject && indexedFor === key) return bySubject;
   const map = new Map<string, Indexed[]>();
   const add = (source: TrustSource, pems: readonly string[]) => {
