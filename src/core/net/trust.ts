@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import * as tls from 'node:tls';
+import { readBoundedSync } from '../boundedRead';
 
 /**
  * The CAs a server certificate is verified against: Node's bundled roots, plus the operating
@@ -33,25 +33,12 @@ const LINUX_BUNDLES = [
 const MAX_BUNDLE = 16 * 1024 * 1024;
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
 
-/** Reads a CA bundle the environment names: regular files only, capped (never a FIFO or /dev/zero). */
+/** A CA bundle the environment names, through the one bounded reader; undefined when unusable. */
 function readBundle(path: string): string | undefined {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_BUNDLE) return undefined;
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off).toString('latin1');
+    return readBoundedSync(path, { field: 'CA bundle', limit: MAX_BUNDLE }).toString('latin1');
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
