@@ -10,13 +10,15 @@ import type { ResolvedRequest } from '../../core/invoke/types';
 import { findManifest, loadManifest } from '../../core/manifest/load';
 import type { Manifest } from '../../core/manifest/types';
 import { type Command, type Io, UsageError, parse, secretFromEnv } from '../args';
+import { networkFrom, networkOptions, networkUsage } from '../network';
 
 const usage = `Usage:
   flowgear-mtls invoke WORKFLOW --key NAME [--env NAME] [--var k=v]... [--data @file|text]
                 [--header 'K: V']... [--workspace DIR] [--timeout MS] [--repeat N] [--json]
-                [--passphrase-env VAR]
+                [--passphrase-env VAR] [--proxy URL | --no-proxy] [--no-system-ca]
   flowgear-mtls invoke --url URL (--cert FILE --key FILE | --pfx FILE) [--ca FILE] [--method M]
                 [--data …] [--header …] [--timeout MS] [--repeat N] [--json] [--passphrase-env VAR]
+                [--proxy URL | --no-proxy] [--no-system-ca]
 
 Invokes a Flowgear workflow over mutual TLS with the key's client certificate, as declared in
 flowgear.json (WORKFLOW and --key are names there). --env picks the Site Environment (default:
@@ -29,6 +31,8 @@ variable named by --passphrase-env, never from the command line.
   --repeat N    N sequential invokes on one kept-alive connection; prints
                 { runs, statuses, latencyMs: { min, p50, p90, max } } with --json
   --timeout MS  limit for connecting, for the answer and for the whole invoke (default 30000)
+
+${networkUsage}
 
 Exit codes: 0 on 2xx, 3 on another HTTP status, 1 on any other failure, 2 on usage errors.`;
 
@@ -48,6 +52,7 @@ const options = {
   pfx: { type: 'string' },
   ca: { type: 'string' },
   method: { type: 'string' },
+  ...networkOptions,
 } as const;
 
 function positiveInt(v: string | undefined, flag: string, dflt: number): number {
@@ -104,6 +109,8 @@ function printResult(io: Io, r: InvokeResult, json: boolean, manifest: Manifest 
           body: r.body,
           timings: r.timings,
           protocol: r.protocol,
+          ...(r.proxy ? { proxy: r.proxy } : {}),
+          ...(r.serverTrust ? { serverTrust: r.serverTrust } : {}),
           key: r.request.client.keyName,
           environment: r.request.environment,
           sizes: r.sizes,
@@ -163,6 +170,7 @@ export const invoke: Command = {
       });
     }
 
+    const network = networkFrom(v, io);
     const invoker = new Invoker();
     const timeouts = timeout ? { connect: timeout, headers: timeout, body: timeout, total: timeout } : undefined;
     const ac = new AbortController();
@@ -170,7 +178,7 @@ export const invoke: Command = {
     process.once('SIGINT', onSigint);
     try {
       if (repeat === 1) {
-        const r = await invoker.invoke(req, { passphrase, timeouts, signal: ac.signal, bodyCap: Number.MAX_SAFE_INTEGER });
+        const r = await invoker.invoke(req, { passphrase, timeouts, signal: ac.signal, bodyCap: Number.MAX_SAFE_INTEGER, network });
         printResult(io, r, !!v.json, manifest);
         return exitFor(r.status);
       }
@@ -178,7 +186,7 @@ export const invoke: Command = {
       const statuses: Record<string, number> = {};
       let worst = 0;
       for (let i = 0; i < repeat; i++) {
-        const r = await invoker.invoke(req, { passphrase, timeouts, signal: ac.signal, bodyCap: 0 });
+        const r = await invoker.invoke(req, { passphrase, timeouts, signal: ac.signal, bodyCap: 0, network });
         latencies.push(r.timings.total);
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         worst = Math.max(worst, exitFor(r.status));

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { UserError } from '../../../src/core/errors';
 import { Invoker } from '../../../src/core/invoke/invoker';
 import { resolveRequest } from '../../../src/core/invoke/resolve';
@@ -125,6 +127,54 @@ describe('invoke: through an HTTP proxy (tinyproxy on loopback)', function () {
       assert.equal(r.proxy, undefined);
       assert.doesNotMatch(proxy.log().slice(before), /CONNECT/);
       await inv.dispose();
+    });
+  });
+
+  describe('CLI flowgear-mtls invoke as a real process', () => {
+    let e: Emulated;
+    before(async () => (e = await emulated('renegotiate')));
+    after(() => e?.close());
+
+    async function cli(args: string[], env: NodeJS.ProcessEnv) {
+      const child = spawn(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), 'invoke', 'Get Customer', '--var', 'id=5', '--workspace', e.fx.dir, '--json', ...args], {
+        env: { PATH: process.env.PATH, ...env },
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      return { code, out, err };
+    }
+
+    it('HTTPS_PROXY from the environment: 200 with Key: NAME, the JSON names the proxy', async () => {
+      const r = await cli(['--key', 'ci-test'], { HTTPS_PROXY: proxy.url });
+      assert.equal(r.code, 0, r.err);
+      const doc = JSON.parse(r.out);
+      assert.equal(JSON.parse(doc.body).FgUsername, 'Key: ci-test');
+      assert.equal(doc.proxy, proxy.url);
+      assert.equal(doc.protocol, 'TLSv1.2');
+    });
+
+    it('--no-proxy ignores HTTPS_PROXY; --proxy overrides it', async () => {
+      const direct = await cli(['--key', 'prod', '--no-proxy'], { HTTPS_PROXY: 'http://127.0.0.1:9' });
+      assert.equal(direct.code, 0, direct.err);
+      assert.equal(JSON.parse(direct.out).proxy, undefined);
+      const via = await cli(['--key', 'prod', '--proxy', authProxy.url.replace('http://', 'http://alice:s3cret@')], { HTTPS_PROXY: 'http://127.0.0.1:9' });
+      assert.equal(via.code, 0, via.err);
+      assert.equal(JSON.parse(via.out).proxy, authProxy.url);
+    });
+
+    it('a 407 is one line on stderr, exit 1, no stack, no credentials', async () => {
+      const r = await cli(['--key', 'prod'], { HTTPS_PROXY: authProxy.url.replace('http://', 'http://alice:nope@') });
+      assert.equal(r.code, 1);
+      assert.match(r.err, /refused the proxy credentials/);
+      assert.doesNotMatch(r.err, /nope|\bat .*:\d+:\d+/);
+    });
+
+    it('--proxy with --no-proxy is a usage error (exit 2)', async () => {
+      const r = await cli(['--key', 'prod', '--proxy', proxy.url, '--no-proxy'], {});
+      assert.equal(r.code, 2);
     });
   });
 });
