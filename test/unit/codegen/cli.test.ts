@@ -77,12 +77,12 @@ describe('codegen: flowgear-mtls code', function () {
     assert.equal(lang.out + variant.out, '');
   });
 
-  it('reports an unknown workflow or key in one line (exit 1)', async () => {
+  it('reports an unknown workflow or key in one line (exit 2: a usage error, as the exit-code table in README says)', async () => {
     const r = await cli('go', 'Nope', '--key', 'ci');
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.err, /^flowgear-mtls: unknown workflow 'Nope' \(flowgear\.json declares: 'Update Customer', 'Ping', 'Get Customer'\)\n$/);
     const k = await cli('go', 'Ping', '--key', 'ghost');
-    assert.equal(k.code, 1);
+    assert.equal(k.code, 2);
     assert.match(k.err, /unknown key 'ghost'/);
     assert.equal(r.out + k.out, '');
   });
