@@ -1,13 +1,12 @@
 import { BODY_FILE_LIMIT, readBoundedSync } from '../../core/boundedRead';
 import { resolve } from 'node:path';
-import { UserError } from '../../core/errors';
 import { certificateFacts } from '../../core/invoke/credentials';
 import { explain404 } from '../../core/invoke/explain404';
 import { Invoker } from '../../core/invoke/invoker';
 import { adhocRequest, resolveRequest } from '../../core/invoke/resolve';
 import type { InvokeResult } from '../../core/invoke/result';
 import type { ResolvedRequest } from '../../core/invoke/types';
-import { findManifest, loadManifest } from '../../core/manifest/load';
+import { requireManifest } from '../../core/manifest/load';
 import type { Manifest } from '../../core/manifest/types';
 import { type Command, type Io, UsageError, parse, secretFromEnv } from '../args';
 import { networkFrom, networkOptions, networkUsage } from '../network';
@@ -78,18 +77,6 @@ function readData(data: string | undefined, cwd: string): string | undefined {
   return readBoundedSync(file, { field: '--data', limit: BODY_FILE_LIMIT }).toString('utf8');
 }
 
-async function manifestIn(dir: string): Promise<Manifest> {
-  const file = findManifest(dir);
-  if (!file) throw new UserError(`no flowgear.json in ${dir} (use --workspace DIR, or --url for an ad-hoc invoke)`, 'no-manifest');
-  const r = await loadManifest(file);
-  const errors = r.problems.filter((p) => p.severity === 'error');
-  if (!r.ok) {
-    const first = errors[0] ?? r.problems[0];
-    throw new UserError(`${file}:${(first?.range.start.line ?? 0) + 1}: ${first?.message ?? 'cannot be loaded'}`, 'bad-manifest');
-  }
-  return r.manifest;
-}
-
 function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return Math.round(sorted[i] * 100) / 100;
@@ -158,7 +145,7 @@ export const invoke: Command = {
       if (positionals.length !== 1) throw new UsageError('expected one WORKFLOW name (or --url URL); see flowgear-mtls invoke --help');
       if (!v.key) throw new UsageError('--key NAME is required (a key from flowgear.json)');
       if (v.cert || v.pfx || v.ca || v.method) throw new UsageError('--cert, --pfx, --ca and --method are for ad-hoc invokes with --url');
-      manifest = await manifestIn(resolve(io.cwd, v.workspace ?? '.'));
+      manifest = await requireManifest(resolve(io.cwd, v.workspace ?? '.'), 'use --workspace DIR, or --url for an ad-hoc invoke');
       req = resolveRequest(manifest, {
         workflow: positionals[0],
         key: v.key,

@@ -8,7 +8,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { existsSync, statSync } from 'node:fs';
 import { readBounded } from '../boundedRead';
 import { dirname, join, resolve } from 'node:path';
-import { isUserError, messageOf } from '../errors';
+import { isUserError, messageOf, UserError } from '../errors';
 import { readEnvironments, readKeys, readWorkflows } from './entries';
 import { Reader } from './reader';
 import { checkReferences } from './references';
@@ -84,6 +84,11 @@ function sortProblems(problems: Problem[]): Problem[] {
 
 /** Reads and parses a manifest file; an unreadable file is a problem, not an exception. */
 export async function loadManifest(file: string): Promise<LoadResult> {
+  return (await readManifest(file)).result;
+}
+
+/** loadManifest, also returning the text read (undefined when the file could not be read). */
+export async function readManifest(file: string): Promise<{ text?: string; result: LoadResult }> {
   let text: string;
   try {
     text = (await readBounded(file, { field: MANIFEST_FILE, limit: MANIFEST_FILE_LIMIT })).toString('utf8');
@@ -91,9 +96,26 @@ export async function loadManifest(file: string): Promise<LoadResult> {
     const missing = isUserError(e) && e.code === 'file-missing';
     const message = missing ? `${file} does not exist.` : messageOf(e);
     const zero = { line: 0, character: 0 };
-    return { ok: false, problems: [{ message, severity: 'error', code: 'manifest-unreadable', range: { start: zero, end: zero } }] };
+    return { result: { ok: false, problems: [{ message, severity: 'error', code: 'manifest-unreadable', range: { start: zero, end: zero } }] } };
   }
-  return parseManifest(text, file);
+  return { text, result: parseManifest(text, file) };
+}
+
+/**
+ * The manifest of a load, or one UserError (`manifest-invalid`) that names the first error
+ * as `file:line: message`. The one rule for "this manifest cannot be used".
+ */
+export function manifestOrThrow(r: LoadResult, file: string): Manifest {
+  if (r.ok) return r.manifest;
+  const p = r.problems.find((x) => x.severity === 'error') ?? r.problems[0];
+  throw new UserError(`${file}:${(p?.range.start.line ?? 0) + 1}: ${p?.message ?? 'cannot be loaded'}`, 'manifest-invalid');
+}
+
+/** Loads `dir/flowgear.json` or throws: `no-manifest` when there is none (`hint` says what to do), `manifest-invalid`. */
+export async function requireManifest(dir: string, hint = 'create one first'): Promise<Manifest> {
+  const file = findManifest(dir);
+  if (!file) throw new UserError(`no ${MANIFEST_FILE} in ${dir} (${hint})`, 'no-manifest');
+  return manifestOrThrow(await loadManifest(file), file);
 }
 
 /** `dir/flowgear.json` when it exists. */

@@ -6,7 +6,7 @@ import { registerCommand } from '../common/command';
 import { Command, StateKey } from '../ids';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { Manifest } from '../../core/manifest/types';
-import { manifestFolders, manifestIn } from '../invoke/manifests';
+import { manifestStore, type ManifestStore } from '../manifest/store';
 import { requestFromArgs } from '../invoke/palette';
 import { walkthroughProgress } from '../walkthrough/progress';
 
@@ -43,17 +43,10 @@ function withFolder(raw: unknown): unknown {
   return raw;
 }
 
-/** The manifest declaring the request's key (for its passphraseEnv), if any. */
-async function manifestFor(req: ResolvedRequest, folder?: string): Promise<Manifest | undefined> {
-  for (const f of folder ? [folder] : manifestFolders()) {
-    try {
-      const m = await manifestIn(f);
-      if (m.keys.some((k) => k.name === req.client.keyName)) return m;
-    } catch {
-      // An unloadable manifest only costs the passphrase variable name.
-    }
-  }
-  return undefined;
+/** The manifest declaring the request's key (for its passphraseEnv), if any; an unloadable one only costs that name. */
+async function manifestFor(store: ManifestStore, req: ResolvedRequest, folder?: string): Promise<Manifest | undefined> {
+  const candidates = folder ? [(await store.at(folder))?.manifest] : store.manifests();
+  return candidates.find((m) => m?.keys.some((k) => k.name === req.client.keyName));
 }
 
 async function pickLanguage(state: vscode.Memento): Promise<{ language: Language; variant?: string } | undefined> {
@@ -72,13 +65,13 @@ async function openInEditor(code: string, language: Language) {
   await vscode.window.showTextDocument(doc, { preview: false });
 }
 
-async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openByDefault: boolean): Promise<string | undefined> {
+async function copyAsCode(context: vscode.ExtensionContext, store: ManifestStore, raw: unknown, openByDefault: boolean): Promise<string | undefined> {
   const args = (isResolvedRequest(raw) ? { request: raw } : (raw ?? {})) as CopyAsCodeArgs;
   let request = args.request;
   let folder = typeof args.folder === 'string' ? args.folder : undefined;
   if (!request) {
     const currentEnv = context.workspaceState.get<string>(StateKey.environment, 'Production');
-    const r = await requestFromArgs(withFolder(raw), currentEnv);
+    const r = await requestFromArgs(store, withFolder(raw), currentEnv);
     if (!r) return undefined;
     request = r.request;
     folder = r.folder;
@@ -90,7 +83,7 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
   if (!choice) return undefined;
   if (!args.language) await context.globalState.update(StateKey.codegenLastLanguage, choice);
 
-  const prepared = prepareForCodegen(request, await manifestFor(request, folder));
+  const prepared = prepareForCodegen(request, await manifestFor(store, request, folder));
   const code = generate(choice.language, prepared, { variant: choice.variant });
   walkthroughProgress('copiedAsCode');
   try {
@@ -115,6 +108,7 @@ async function copyAsCode(context: vscode.ExtensionContext, raw: unknown, openBy
 
 /** "Copy Invoke as Code…" / "Open Invoke as Code…": client code for one invoke, any language. */
 export function register(context: vscode.ExtensionContext): void {
-  registerCommand(context, Command.copyAsCode, (raw?: unknown) => copyAsCode(context, raw, false), { failure: 'data' });
-  registerCommand(context, Command.openAsCode, (raw?: unknown) => copyAsCode(context, raw, true), { failure: 'data' });
+  const store = manifestStore(context);
+  registerCommand(context, Command.copyAsCode, (raw?: unknown) => copyAsCode(context, store, raw, false), { failure: 'data' });
+  registerCommand(context, Command.openAsCode, (raw?: unknown) => copyAsCode(context, store, raw, true), { failure: 'data' });
 }

@@ -32,7 +32,7 @@ export interface CommandOptions {
 const ACTIONS: Partial<Record<string, { title: string; run: () => Thenable<unknown> }[]>> = {
   'untrusted-workspace': [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }],
   'no-manifest': [{ title: 'Create flowgear.json', run: () => vscode.commands.executeCommand(Command.manifestCreate) }],
-  'bad-manifest': [{ title: 'Open flowgear.json', run: () => vscode.commands.executeCommand(Command.manifestOpen) }],
+  'manifest-invalid': [{ title: 'Open flowgear.json', run: () => vscode.commands.executeCommand(Command.manifestOpen) }],
   'no-keys': [{ title: 'New Key…', run: () => vscode.commands.executeCommand(Command.keyNew) }],
 };
 

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { watchFiles } from '../../emulator/watch';
 import { registerCommand } from '../common/command';
 import { Command } from '../ids';
-import { chooseFolder } from '../invoke/manifests';
 import { manifestStore } from '../manifest/store';
+import { chooseFolder } from '../manifest/target';
 import { EmulatorController, type StartArgs } from './controller';
 
 
@@ -12,10 +12,11 @@ export function register(context: vscode.ExtensionContext) {
   const controller = new EmulatorController();
   const store = manifestStore(context);
 
-  /** The folder to serve: the argument, the only manifest folder, or the user's pick (as invokes do). */
+  /** The folder to serve: the argument, the only manifest folder, or the user's pick (as invokes do); its manifest must load. */
   async function pickWorkspace(args: StartArgs): Promise<string | undefined> {
-    await store.ready; // watchFor() asks the store whether the folder is one of its own
-    return chooseFolder(args.workspace);
+    const folder = await chooseFolder(store, args.workspace);
+    if (folder) await store.manifestAt(folder);
+    return folder;
   }
 
   /** Reload on change: through the ManifestStore for workspace folders, else a file watch

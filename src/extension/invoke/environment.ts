@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
+import type { Environment } from '../../core/manifest/types';
 import { Command, StateKey, View } from '../ids';
-import { manifestFolders, manifestIn } from './manifests';
+import type { ManifestStore } from '../manifest/store';
 
 
 /**
@@ -10,13 +11,17 @@ import { manifestFolders, manifestIn } from './manifests';
  */
 export class EnvironmentPicker implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(View.environmentStatus, vscode.StatusBarAlignment.Left, 50);
-  private readonly changed = new vscode.EventEmitter<string>();
-  readonly onDidChange = this.changed.event;
 
-  constructor(private readonly state: vscode.Memento) {
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly state: vscode.Memento,
+    private readonly store: ManifestStore,
+  ) {
     this.item.name = 'Flowgear Environment';
     this.item.command = Command.pickEnvironment;
-    void this.refresh();
+    this.subscription = store.onDidChange(() => this.refresh());
+    void store.ready.then(() => this.refresh());
   }
 
   get current(): string {
@@ -25,14 +30,13 @@ export class EnvironmentPicker implements vscode.Disposable {
 
   async set(name: string): Promise<void> {
     await this.state.update(StateKey.environment, name);
-    this.changed.fire(name);
-    await this.refresh();
+    this.refresh();
   }
 
   /** Command flowgear.env.pick: with a name, sets it without UI; returns the environment in effect. */
   async pick(arg?: string | { name?: string }): Promise<string | undefined> {
     const given = typeof arg === 'string' ? arg : arg?.name;
-    const envs = await this.environments();
+    const envs = this.environments();
     if (given) {
       const hit = envs.find((e) => e.name.toLowerCase() === given.toLowerCase());
       if (!hit && envs.length) throw new UserError(`unknown environment '${given}' (flowgear.json declares: ${envs.map((e) => e.name).join(', ')})`, 'unknown-environment');
@@ -52,20 +56,15 @@ export class EnvironmentPicker implements vscode.Disposable {
     return this.current;
   }
 
-  private async environments() {
-    const seen = new Map<string, { name: string; production: boolean; baseUrl?: string; insecure?: boolean }>();
-    for (const f of manifestFolders()) {
-      try {
-        for (const e of (await manifestIn(f)).environments) if (!seen.has(e.name)) seen.set(e.name, e);
-      } catch {
-        /* a broken manifest has its own diagnostics */
-      }
-    }
+  /** Environments of every workspace manifest that loaded (a broken one has its own diagnostics). */
+  private environments(): Environment[] {
+    const seen = new Map<string, Environment>();
+    for (const e of this.store.manifests().flatMap((m) => m.environments)) if (!seen.has(e.name)) seen.set(e.name, e);
     return [...seen.values()];
   }
 
-  async refresh(): Promise<void> {
-    const envs = await this.environments();
+  refresh(): void {
+    const envs = this.environments();
     const env = envs.find((e) => e.name === this.current);
     this.item.text = `$(server-environment) Flowgear: ${this.current}`;
     const tip = new vscode.MarkdownString(`Invokes go to the **${this.current}** environment${env?.production || !env ? '' : env.baseUrl ? ` at ${env.baseUrl}` : ` (_profile=${this.current})`}. Click to change.`);
@@ -73,12 +72,12 @@ export class EnvironmentPicker implements vscode.Disposable {
     tip.supportThemeIcons = true;
     this.item.tooltip = tip;
     this.item.backgroundColor = env?.insecure ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    if (manifestFolders().length) this.item.show();
+    if (this.store.folders().length) this.item.show();
     else this.item.hide();
   }
 
   dispose() {
+    this.subscription.dispose();
     this.item.dispose();
-    this.changed.dispose();
   }
 }

@@ -1,11 +1,10 @@
-import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { registerCommand } from '../common/command';
 import { Command } from '../ids';
 import { parseRequestFile } from '../../core/invoke/requestFile';
 import { EnvironmentPicker } from './environment';
-import { manifestFolders, manifestIn } from './manifests';
+import { manifestStore } from '../manifest/store';
 import { requestFromArgs } from './palette';
 import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, requestFromFile } from './requestFiles';
 import { Runner } from './runner';
@@ -14,8 +13,9 @@ const INVOKE_TRUST = 'Invoking is disabled in Restricted Mode: it reads private 
 
 /** The request runner: environment picker, invoke commands, response view, history, request files. */
 export function register(context: vscode.ExtensionContext) {
-  const env = new EnvironmentPicker(context.workspaceState);
-  const runner = new Runner(context);
+  const store = manifestStore(context);
+  const env = new EnvironmentPicker(context.workspaceState, store);
+  const runner = new Runner(context, store);
   const lens = new RequestCodeLens();
   const selector: vscode.DocumentSelector = [{ language: REQUEST_LANGUAGE }, { pattern: '**/*.flowgear.http' }];
 
@@ -26,7 +26,7 @@ export function register(context: vscode.ExtensionContext) {
     context,
     Command.invoke,
     async (args?: unknown) => {
-      const r = await requestFromArgs(args, env.current);
+      const r = await requestFromArgs(store, args, env.current);
       return r && runner.run(r.request, r.folder);
     },
     invoking,
@@ -40,7 +40,7 @@ export function register(context: vscode.ExtensionContext) {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
       if (!target) throw new UserError('open a .flowgear.http request file first', 'no-request-file');
       const i = index ?? requestIndexAtCursor();
-      const r = await requestFromFile(target, i, env.current);
+      const r = await requestFromFile(store, target, i, env.current);
       return r && runner.run(r.request, r.folder);
     },
     invoking,
@@ -49,53 +49,31 @@ export function register(context: vscode.ExtensionContext) {
     context,
     Command.copyRequestAsCode,
     async (uri: string, index: number) => {
-      const r = await requestFromFile(uri, index, env.current);
+      const r = await requestFromFile(store, uri, index, env.current);
       return r && vscode.commands.executeCommand(Command.copyAsCode, { request: r.request, folder: r.folder });
     },
     { failure: 'data' },
   );
 
-  const manifestWatcher = vscode.workspace.createFileSystemWatcher('**/flowgear.json');
-  const keyFileWatcher = vscode.workspace.createFileSystemWatcher('**/*.{crt,cer,pem,der,key,pfx,p12}');
-  const onManifest = async (uri: vscode.Uri) => {
-    void env.refresh();
-    try {
-      await runner.noteManifest(await manifestIn(dirname(uri.fsPath)));
-    } catch {
-      /* deleted or broken: its diagnostics say why */
-    }
-  };
+  // Remember when keys were switched on ("may take five minutes"), from the first load on.
+  const noteAll = () => Promise.all(store.manifests().map((m) => runner.noteManifest(m)));
+  void store.ready.then(noteAll);
   // A key's certificate, private key or PFX changed: close its connections so the next invoke re-reads it.
-  const onKeyFile = async (uri: vscode.Uri) => {
-    for (const folder of manifestFolders()) {
-      try {
-        for (const k of (await manifestIn(folder)).keys) {
-          if ([k.certificate, k.privateKey, k.pfx].includes(uri.fsPath)) await runner.invoker.forget(k.name);
-        }
-      } catch {
-        /* broken manifest: nothing to forget */
-      }
+  const onKeyFile = (uri: vscode.Uri) => {
+    for (const k of store.manifests().flatMap((m) => m.keys)) {
+      if ([k.certificate, k.privateKey, k.pfx].includes(uri.fsPath)) void runner.invoker.forget(k.name);
     }
   };
-
-  // First sightings of every key, so a later "enabled" flip has a time ("may take five minutes").
-  for (const f of manifestFolders()) void manifestIn(f).then((m) => runner.noteManifest(m), () => undefined);
 
   context.subscriptions.push(
     env,
     runner,
     lens,
-    manifestWatcher,
-    manifestWatcher.onDidChange(onManifest),
-    manifestWatcher.onDidCreate(onManifest),
-    manifestWatcher.onDidDelete(onManifest),
-    keyFileWatcher,
-    keyFileWatcher.onDidChange(onKeyFile),
-    keyFileWatcher.onDidCreate(onKeyFile),
-    keyFileWatcher.onDidDelete(onKeyFile),
+    store.onDidChange(() => void noteAll()),
+    store.onDidChangeFile(onKeyFile),
     vscode.languages.registerCodeLensProvider(selector, lens),
-    vscode.languages.registerCompletionItemProvider(selector, new RequestCompletion(), ' ', '@'),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void env.refresh()),
+    vscode.languages.registerCompletionItemProvider(selector, new RequestCompletion(store), ' ', '@'),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => env.refresh()),
   );
 }
 

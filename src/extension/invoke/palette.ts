@@ -4,7 +4,8 @@ import { findEnvironment, findKey, findWorkflow, resolveRequest } from '../../co
 import { workflowVariables } from '../../core/invoke/template';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { Key, Manifest, Workflow } from '../../core/manifest/types';
-import { chooseFolder, manifestIn } from './manifests';
+import type { ManifestStore } from '../manifest/store';
+import { chooseFolder } from '../manifest/target';
 import { invokeSettings } from '../common/settings';
 
 /** Arguments of flowgear.invoke; tree nodes pass { workflow, key?, folder }. */
@@ -110,12 +111,12 @@ async function askBody(w: Workflow): Promise<string | undefined | null> {
 }
 
 /** The palette flow, or none of it where the arguments already say everything. */
-export async function requestFromArgs(raw: unknown, currentEnv: string): Promise<{ request: ResolvedRequest; folder: string } | undefined> {
+export async function requestFromArgs(store: ManifestStore, raw: unknown, currentEnv: string): Promise<{ request: ResolvedRequest; folder: string } | undefined> {
   const a = normalizeArgs(raw);
   const interactive = !a.workflow;
-  const folder = await chooseFolder(a.folder);
+  const folder = await chooseFolder(store, a.folder);
   if (!folder) return undefined;
-  const m = await manifestIn(folder);
+  const m = await store.manifestAt(folder);
   const givenKey = a.key ? findKey(m, nameOf(a.key)!) : undefined;
   const w = a.workflow ? findWorkflow(m, nameOf(a.workflow)!) : await pickWorkflow(m, givenKey);
   if (!w) return undefined;

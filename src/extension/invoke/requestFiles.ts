@@ -4,7 +4,8 @@ import { UserError, messageOf } from '../../core/errors';
 import { directiveAt, parseRequestFile, requestFromBlock, unresolvedVariables, type RequestFile } from '../../core/invoke/requestFile';
 import { workflowVariables } from '../../core/invoke/template';
 import type { ResolvedRequest } from '../../core/invoke/types';
-import { folderOfFile, manifestIn } from './manifests';
+import type { ManifestStore } from '../manifest/store';
+import { folderOfFile } from '../manifest/target';
 import { invokeSettings } from '../common/settings';
 
 export const REQUEST_LANGUAGE = 'flowgear-http';
@@ -44,17 +45,14 @@ export class RequestCodeLens implements vscode.CodeLensProvider {
 
 /** Completion of names after `# @key`, `# @env`, `# @workflow` from the nearest flowgear.json. */
 export class RequestCompletion implements vscode.CompletionItemProvider {
+  constructor(private readonly store: ManifestStore) {}
+
   async provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.CompletionItem[]> {
     const which = directiveAt(doc.lineAt(pos.line).text, pos.character);
     if (!which) return [];
-    const folder = folderOfFile(doc.uri);
-    if (!folder) return [];
-    let m;
-    try {
-      m = await manifestIn(folder);
-    } catch {
-      return [];
-    }
+    const folder = folderOfFile(this.store, doc.uri);
+    const m = folder ? (await this.store.at(folder))?.manifest : undefined;
+    if (!m) return [];
     const items =
       which === 'key'
         ? m.keys.map((k) => ({ name: k.name, detail: `${k.enabled ? '' : 'disabled · '}${k.environment ?? 'Production'} · permits ${k.permittedWorkflows.join(', ') || 'nothing'}`, kind: vscode.CompletionItemKind.Value }))
@@ -69,7 +67,7 @@ export class RequestCompletion implements vscode.CompletionItemProvider {
 }
 
 /** Builds the request of block `index` of a request file, prompting for undefined {{variables}}. */
-export async function requestFromFile(uriString: string, index: number, environment: string): Promise<{ request: ResolvedRequest; folder: string } | undefined> {
+export async function requestFromFile(store: ManifestStore, uriString: string, index: number, environment: string): Promise<{ request: ResolvedRequest; folder: string } | undefined> {
   const uri = vscode.Uri.parse(uriString);
   const doc = await vscode.workspace.openTextDocument(uri);
   let f: RequestFile;
@@ -80,9 +78,9 @@ export async function requestFromFile(uriString: string, index: number, environm
   }
   const block = f.requests[index];
   if (!block) throw new UserError(`${vscode.workspace.asRelativePath(uri)} has no request ${index + 1}`, 'request-file-syntax');
-  const folder = folderOfFile(uri);
+  const folder = folderOfFile(store, uri);
   if (!folder) throw new UserError('no flowgear.json next to this request file or in the workspace', 'no-manifest');
-  const manifest = await manifestIn(folder);
+  const manifest = await store.manifestAt(folder);
   const values = { ...f.variables };
   for (const name of unresolvedVariables(block, values)) {
     const v = await vscode.window.showInputBox({ title: `Value for {{${name}}}`, prompt: `Request ${index + 1} of ${vscode.workspace.asRelativePath(uri)}; define '@${name} = …' in the file to skip this`, ignoreFocusOut: true });

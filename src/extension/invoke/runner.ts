@@ -8,7 +8,7 @@ import { Invoker } from '../../core/invoke/invoker';
 import { type InvokeResult, resultSummary } from '../../core/invoke/result';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { Manifest } from '../../core/manifest/types';
-import { manifestIn } from './manifests';
+import type { ManifestStore } from '../manifest/store';
 import { Passphrases } from './passphrases';
 import type { ResponseModel } from './render';
 import { ResponseViews } from './responseView';
@@ -44,7 +44,10 @@ export class Runner implements vscode.Disposable {
   private readonly recent = new Map<string, ResponseModel>();
   private last?: { request: ResolvedRequest; folder: string };
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly store: ManifestStore,
+  ) {
     this.passphrases = new Passphrases(context.secrets);
     this.views = new ResponseViews({
       again: (m) => this.run(m.request, this.folderOf(m)),
@@ -83,13 +86,9 @@ export class Runner implements vscode.Disposable {
   async run(request: ResolvedRequest, folder: string, o: { preserveFocus?: boolean } = {}): Promise<RunOutcome> {
     this.last = { request, folder };
     const settings = invokeSettings();
-    let manifest: Manifest | undefined;
-    try {
-      manifest = await manifestIn(folder);
-      await this.noteManifest(manifest);
-    } catch {
-      manifest = undefined;
-    }
+    // A broken manifest does not stop an invoke that was already resolved; it only costs the 404 explanation.
+    const manifest = (await this.store.at(folder))?.manifest;
+    if (manifest) await this.noteManifest(manifest);
     const label = request.workflow ?? new URL(request.url).pathname;
     const started = Date.now();
     let result: InvokeResult | undefined;

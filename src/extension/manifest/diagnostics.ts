@@ -4,9 +4,8 @@
  * key file or .gitignore change.
  */
 import * as vscode from 'vscode';
-import { readBounded } from '../../core/boundedRead';
 import { checkManifest } from '../../core/manifest/diagnostics';
-import { MANIFEST_FILE, MANIFEST_FILE_LIMIT } from '../../core/manifest/load';
+import { MANIFEST_FILE } from '../../core/manifest/load';
 import type { Problem } from '../../core/manifest/types';
 import { expiryWarningDays } from '../common/settings';
 import { Setting } from '../ids';
@@ -43,10 +42,9 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Man
     const gen = (generation.get(key) ?? 0) + 1;
     generation.set(key, gen);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
-    let text: string;
-    try {
-      text = open ? open.getText() : (await readBounded(uri.fsPath, { field: MANIFEST_FILE, limit: MANIFEST_FILE_LIMIT })).toString('utf8');
-    } catch {
+    // The open document while it is edited, else what the store loaded from disk.
+    const text = open ? open.getText() : store.forFolder(uri)?.text;
+    if (text === undefined) {
       collection.delete(uri);
       return;
     }

@@ -1,26 +1,35 @@
 /**
  * ManifestStore: the one place the editor reads flowgear.json. It loads the manifest of
  * every workspace folder, watches manifests, .gitignore and certificate/key files, and
- * fires `onDidChange` (debounced) so views, diagnostics, the request runner, emulator and
- * codegen all see the same model. Get it with `manifestStore(context)`.
+ * fires `onDidChange` (debounced) so views, diagnostics, the request runner, the environment
+ * picker, emulator and codegen all see the same model. A folder outside the workspace (an
+ * invoke or the emulator may name one) gets an entry too; nothing watches it, so it is
+ * reloaded whenever it is asked for. Get the store with `manifestStore(context)`.
  *
  *   const store = manifestStore(context);
  *   await store.ready;
- *   store.manifests();                 // Manifest[] of folders whose file loaded
- *   store.forFolder(uri)?.manifest;    // the folder containing uri (a file or the folder)
+ *   store.manifests();                 // Manifest[] of workspace folders whose file loaded
+ *   store.forFolder(uri)?.manifest;    // the workspace folder containing uri (a file or the folder)
+ *   await store.manifestAt('/abs/dir'); // the manifest of any folder, or a UserError
  *   store.onDidChange(() => …);
+ *   store.onDidChangeFile((uri) => …); // a watched file changed (before the debounced reload)
  *   await store.edit(folder, (text) => setKeyEnabled(text, 'ci', false));
  */
 import * as vscode from 'vscode';
+import { UserError } from '../../core/errors';
 import { ContextKey } from '../ids';
-import { findManifest, loadManifest, MANIFEST_FILE } from '../../core/manifest/load';
+import { basename, resolve } from 'node:path';
+import { findManifest, manifestOrThrow, MANIFEST_FILE, readManifest } from '../../core/manifest/load';
 import { keyStatusAsync, type KeyStatus } from '../../core/manifest/status';
 import type { Key, LoadResult, Manifest } from '../../core/manifest/types';
 
 export interface FolderManifest {
+  /** The workspace folder; for a folder outside the workspace, one made up for it (index -1). */
   folder: vscode.WorkspaceFolder;
   /** flowgear.json of the folder. */
   uri: vscode.Uri;
+  /** Its text on disk when loaded (undefined: unreadable). */
+  text?: string;
   result: LoadResult;
   /** Set when the file loaded (possibly with problems). */
   manifest?: Manifest;
@@ -36,8 +45,13 @@ export class ManifestStore implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   /** Fires after any manifest, key file or .gitignore changed and was reloaded. */
   readonly onDidChange = this.emitter.event;
+  private readonly fileEmitter = new vscode.EventEmitter<vscode.Uri>();
+  /** A watched file (manifest, key file, .gitignore) was created, changed or deleted. */
+  readonly onDidChangeFile = this.fileEmitter.event;
   private entries: FolderManifest[] = [];
-  private readonly disposables: vscode.Disposable[] = [this.emitter];
+  /** Folders outside the workspace, by path. */
+  private readonly outside = new Map<string, FolderManifest>();
+  private readonly disposables: vscode.Disposable[] = [this.emitter, this.fileEmitter];
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> = Promise.resolve();
   /** Resolves once the first load finished. */
@@ -60,7 +74,10 @@ export class ManifestStore implements vscode.Disposable {
     for (const w of this.watchers) w.dispose();
     this.watchers = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED));
-      const on = () => this.schedule();
+      const on = (uri: vscode.Uri) => {
+        this.fileEmitter.fire(uri);
+        this.schedule();
+      };
       return vscode.Disposable.from(w, w.onDidCreate(on), w.onDidChange(on), w.onDidDelete(on));
     });
     this.schedule();
@@ -79,13 +96,8 @@ export class ManifestStore implements vscode.Disposable {
       const next: FolderManifest[] = [];
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
         if (folder.uri.scheme !== 'file') continue;
-        const file = findManifest(folder.uri.fsPath);
-        if (!file) continue;
-        const result = await loadManifest(file);
-        const manifest = result.ok ? result.manifest : undefined;
-        const statuses = new Map<string, KeyStatus>();
-        for (const key of manifest?.keys ?? []) statuses.set(key.name, await keyStatusAsync(key));
-        next.push({ folder, uri: vscode.Uri.file(file), result, manifest, statuses });
+        const entry = await load(folder);
+        if (entry) next.push(entry);
       }
       this.entries = next;
       await vscode.commands.executeCommand('setContext', ContextKey.hasManifest, next.length > 0);
@@ -95,7 +107,31 @@ export class ManifestStore implements vscode.Disposable {
     return this.loading;
   }
 
-  /** Every folder that has a flowgear.json (loaded or not). */
+  /**
+   * The entry of any folder that has a flowgear.json: a workspace folder's (a pending reload
+   * runs first, so an edit just saved is seen) or, outside the workspace, one loaded now.
+   */
+  async at(dir: string): Promise<FolderManifest | undefined> {
+    await this.ready;
+    if (this.timer) await this.refresh();
+    const path = resolve(dir);
+    const inWorkspace = this.entries.find((e) => e.folder.uri.fsPath === path);
+    if (inWorkspace) return inWorkspace;
+    if (vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === path)) return undefined;
+    const entry = await load({ uri: vscode.Uri.file(path), name: basename(path), index: -1 });
+    if (entry) this.outside.set(path, entry);
+    else this.outside.delete(path);
+    return entry;
+  }
+
+  /** The usable manifest of a folder, or a UserError (`no-manifest`, `manifest-invalid`). */
+  async manifestAt(dir: string): Promise<Manifest> {
+    const entry = await this.at(dir);
+    if (!entry) throw new UserError(`no ${MANIFEST_FILE} in ${dir}: run "Flowgear: Create flowgear.json" first`, 'no-manifest');
+    return manifestOrThrow(entry.result, entry.uri.fsPath);
+  }
+
+  /** Every workspace folder that has a flowgear.json (loaded or not). */
   folders(): readonly FolderManifest[] {
     return this.entries;
   }
@@ -142,6 +178,17 @@ export class ManifestStore implements vscode.Disposable {
     clearTimeout(this.timer);
     for (const d of [...this.watchers, ...this.disposables]) d.dispose();
   }
+}
+
+/** Loads a folder's manifest and its keys' file states; undefined when it has no flowgear.json. */
+async function load(folder: vscode.WorkspaceFolder): Promise<FolderManifest | undefined> {
+  const file = findManifest(folder.uri.fsPath);
+  if (!file) return undefined;
+  const { text, result } = await readManifest(file);
+  const manifest = result.ok ? result.manifest : undefined;
+  const statuses = new Map<string, KeyStatus>();
+  for (const key of manifest?.keys ?? []) statuses.set(key.name, await keyStatusAsync(key));
+  return { folder, uri: vscode.Uri.file(file), text, result, manifest, statuses };
 }
 
 let instance: ManifestStore | undefined;

@@ -4,9 +4,11 @@
  * (command palette → quick pick). Always re-reads the key from the store, since a tree
  * node may be older than the last edit.
  */
+import { dirname, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { isArgs } from '../common/command';
+import { findManifest } from '../../core/manifest/load';
 import type { Key, Manifest } from '../../core/manifest/types';
 import { isKeyBearing } from './nodes';
 import type { FolderManifest, ManifestStore } from './store';
@@ -61,4 +63,28 @@ export async function resolveKey(store: ManifestStore, arg: unknown, placeHolder
     { placeHolder },
   );
   return pick && { entry: pick.t.entry, folder: pick.t.entry.folder, manifest: pick.t.manifest, key: pick.t.key };
+}
+
+/** The folder an invoke or the emulator works in: the argument, the only manifest folder, or the user's pick. */
+export async function chooseFolder(store: ManifestStore, arg?: string | vscode.Uri): Promise<string | undefined> {
+  if (arg) return typeof arg === 'string' ? resolve(arg) : arg.fsPath;
+  await store.ready;
+  const folders = store.folders().map((e) => e.folder.uri.fsPath);
+  if (folders.length === 0) throw new UserError('no flowgear.json in this workspace: run "Flowgear: Create flowgear.json" first', 'no-manifest');
+  if (folders.length === 1) return folders[0];
+  const pick = await vscode.window.showQuickPick(folders.map((f) => ({ label: vscode.workspace.asRelativePath(f), folder: f })), { placeHolder: 'Which Flowgear site (workspace folder)?' });
+  return pick?.folder;
+}
+
+/** Nearest folder with a flowgear.json at or above a file (within its workspace folder), else the first manifest folder. */
+export function folderOfFile(store: ManifestStore, uri: vscode.Uri): string | undefined {
+  const ws = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+  let dir = dirname(uri.fsPath);
+  for (let i = 0; i < 20; i++) {
+    if (findManifest(dir)) return dir;
+    const up = dirname(dir);
+    if (up === dir || (ws && dir === ws)) break;
+    dir = up;
+  }
+  return store.folders()[0]?.folder.uri.fsPath;
 }
