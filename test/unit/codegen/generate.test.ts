@@ -1,7 +1,7 @@
 /**
  * The generators as pure functions: no key material or secrets in the output, passphrases
- * read from the named variable, loud insecure warnings, and golden files for what cannot run
- * here (PowerShell needs Windows for -CertificateThumbprint; C# PEM needs .NET 5+, not Mono).
+ * read from the named variable, loud insecure warnings, and golden files as a second check
+ * (C# and PowerShell also run: csharp.test.ts with dotnet, powershell.test.ts with pwsh).
  * Refresh goldens after an intended change: UPDATE_GOLDEN=1 FLOWGEAR_TEST_GREP=golden npm run test:unit
  */
 import * as assert from 'node:assert/strict';

@@ -3,6 +3,7 @@
  * kinds of key material, the emulator, resolved requests, and child-process runners for
  * each language's real toolchain. Everything is generated in temp dirs at run time.
  */
+import * as assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,11 +26,10 @@ export interface CodegenWorld {
   manifest: Manifest;
   /** A PFX of key `rsa` protected with PASSPHRASE. */
   pfx: string;
-  /** PFX files of key `ci` (modern and legacy format), protected with PASSPHRASE. */
+  /** A PFX of key `ci`, protected with PASSPHRASE. */
   ciPfx: string;
-  ciLegacyPfx: string;
-  /** The same PFX in the legacy 3DES/RC2 format older runtimes (Mono's BoringSSL) can read. */
-  legacyPfx: string;
+  /** Key `rsa`'s PFX with an empty passphrase. */
+  plainPfx: string;
   /** Key `rsa`'s private key encrypted (PKCS#8, AES) with PASSPHRASE. */
   encryptedKey: string;
   /** Key `rsa`'s private key in PKCS#1 ("BEGIN RSA PRIVATE KEY"). */
@@ -68,17 +68,14 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
 
   const rsa = fx.keys.rsa;
   const pfx = join(fx.dir, 'certs', 'rsa.pfx');
-  const legacyPfx = join(fx.dir, 'certs', 'rsa-legacy.pfx');
+  const plainPfx = join(fx.dir, 'certs', 'rsa-plain.pfx');
   const encryptedKey = join(fx.dir, 'certs', 'rsa-encrypted.key');
   const pkcs1Key = join(fx.dir, 'certs', 'rsa-pkcs1.key');
   const env = { [PASS_ENV]: PASSPHRASE };
   openssl(['pkcs12', '-export', '-name', 'rsa', '-in', rsa.certificate, '-inkey', rsa.privateKey, '-out', pfx, '-passout', `env:${PASS_ENV}`], env);
-  openssl(['pkcs12', '-export', '-legacy', '-name', 'rsa', '-in', rsa.certificate, '-inkey', rsa.privateKey, '-out', legacyPfx, '-passout', `env:${PASS_ENV}`], env);
+  openssl(['pkcs12', '-export', '-name', 'rsa', '-in', rsa.certificate, '-inkey', rsa.privateKey, '-out', plainPfx, '-passout', 'pass:']);
   const ciPfx = join(fx.dir, 'certs', 'ci.pfx');
-  const ciLegacyPfx = join(fx.dir, 'certs', 'ci-legacy.pfx');
-  for (const [out, legacy] of [[ciPfx, []], [ciLegacyPfx, ['-legacy']]] as const) {
-    openssl(['pkcs12', '-export', ...legacy, '-name', 'ci', '-in', fx.keys.ci.certificate, '-inkey', fx.keys.ci.privateKey, '-out', out, '-passout', `env:${PASS_ENV}`], env);
-  }
+  openssl(['pkcs12', '-export', '-name', 'ci', '-in', fx.keys.ci.certificate, '-inkey', fx.keys.ci.privateKey, '-out', ciPfx, '-passout', `env:${PASS_ENV}`], env);
   openssl(['pkey', '-in', rsa.privateKey, '-aes256', '-out', encryptedKey, '-passout', `env:${PASS_ENV}`], env);
   openssl(['rsa', '-in', rsa.privateKey, '-traditional', '-out', pkcs1Key]);
 
@@ -87,9 +84,8 @@ export async function startWorld(certRequest: 'handshake' | 'renegotiate' = 'ren
     emu,
     manifest: loaded.manifest,
     pfx,
-    legacyPfx,
+    plainPfx,
     ciPfx,
-    ciLegacyPfx,
     encryptedKey,
     pkcs1Key,
     resolve(o) {
@@ -186,4 +182,19 @@ export function echoed(stdout: string): { body?: string } | undefined {
 export function parseOutput(stdout: string): { status: number; body: string } {
   const m = /HTTP (\d{3})/.exec(stdout);
   return { status: m ? Number(m[1]) : 0, body: stdout };
+}
+
+/**
+ * The checks every run of an invoke program makes: exit 0, "HTTP 200", the emulator saw key
+ * `key` (FgUsername "Key: NAME") in `profile`, and `id` arrived as the path variable.
+ */
+export function assertInvoked(r: RunResult, want: { key: string; profile: string; id: string; body?: string }, program = ''): void {
+  const detail = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}${program ? `\n--- program ---\n${program}` : ''}`;
+  assert.equal(r.code, 0, detail);
+  const out = parseOutput(r.stdout);
+  assert.equal(out.status, 200, detail);
+  assert.match(out.body, new RegExp(`"FgUsername":\\s*"Key: ${want.key}"`), detail);
+  assert.match(out.body, new RegExp(`"FgProfile":\\s*"${want.profile}"`), detail);
+  assert.match(out.body, new RegExp(`"id":\\s*"${want.id}"`), detail);
+  if (want.body !== undefined) assert.equal(echoed(r.stdout)?.body, want.body, `the body arrived byte for byte\n${detail}`);
 }

@@ -2,8 +2,8 @@
  * Runs the code each generator writes, with the language's real toolchain, against the local
  * emulator (renegotiation mode: the certificate is requested after the request, as Flowgear's
  * `X-Provide-Client-Certificate` suggests). Asserts the emulator saw the right key and
- * environment and the path variable and body arrived. Languages whose runtime is missing are
- * skipped and listed.
+ * environment and the path variable and body arrived. A missing runtime fails the run in CI and
+ * is skipped with a visible reason elsewhere.
  */
 import * as assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { generate, type CodegenOptions, type Language } from '../../../src/core/codegen';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
 import { echoed, isolatedCopy, parseOutput, PASS_ENV, PASSPHRASE, recipeCommands, run, scratch, TRICKY_BODY, removeAll, writeProgram, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
-import { execute, missing, type Runtime } from './runners';
+import { execute, missing, skipNotice, skipOrFail, type Runtime } from './runners';
 
 interface Case {
   name: string;
@@ -20,22 +20,12 @@ interface Case {
   request(w: CodegenWorld): ResolvedRequest;
   key: string;
   profile: string;
-  /** When the generated program does not run here but must compile. */
-  compileOnly?: boolean;
-  /**
-   * Mono 6.8's HttpClientHandler does not present client certificates (Mono's TLS can: an
-   * SslStream with a selection callback does), so the emulator answers 404. The run still
-   * proves the program works end to end: TLS, server trust, and the Flowgear `Message` of
-   * the error body. A Mono that sends the certificate must get 200 and the key.
-   */
-  mono?: boolean;
   /** Run the openssl commands of the program's header comment first, as its user would. */
   recipe?: boolean;
 }
 
 const ci = (w: CodegenWorld) => w.resolve({});
 const insecure = (r: ResolvedRequest): ResolvedRequest => ({ ...r, ca: undefined, insecure: true, tlsMaxVersion: 'TLSv1.2' });
-const onLocalhost = (r: ResolvedRequest): ResolvedRequest => ({ ...r, url: r.url.replace('//127.0.0.1:', '//localhost:') });
 const rsa = (w: CodegenWorld) => w.resolve({ key: 'rsa' });
 
 const CASES: (Case & { needs: Runtime[] })[] = [
@@ -62,12 +52,7 @@ const CASES: (Case & { needs: Runtime[] })[] = [
   { name: 'JavaScript undici, insecure + TLS 1.2 cap', lang: 'javascript', opts: { variant: 'undici' }, request: (w) => insecure(ci(w)), key: 'ci', profile: 'Test', needs: ['node'] },
   { name: 'Python http.client, insecure + TLS 1.2 cap', lang: 'python', request: (w) => insecure(ci(w)), key: 'ci', profile: 'Test', needs: ['python'] },
   { name: 'Java, insecure + TLS 1.2 cap', lang: 'java', request: (w) => insecure(ci(w)), key: 'ci', profile: 'Test', needs: ['java'] },
-  // Mono's BoringSSL cannot read OpenSSL 3's default (AES) PFX: give it the legacy format. Mono
-  // cannot match IP-address SANs: use localhost. See the `mono` expectation below.
-  { name: 'C# PFX: mcs compiles it, mono runs it', lang: 'csharp', opts: { variant: 'pfx' }, request: (w) => onLocalhost(withPfx(rsa(w), w.legacyPfx)), key: 'rsa', profile: 'Production', mono: true, needs: ['mcs', 'mono'] },
-  { name: 'C# certificate store by thumbprint (mcs compiles)', lang: 'csharp', opts: { variant: 'store' }, request: ci, key: 'ci', profile: 'Test', compileOnly: true, needs: ['mcs'] },
-  { name: 'C# LocalMachine store, insecure, TLS 1.2 (mcs compiles)', lang: 'csharp', opts: { variant: 'store', storeLocation: 'LocalMachine' }, request: (w) => insecure(ci(w)), key: 'ci', profile: 'Test', compileOnly: true, needs: ['mcs'] },
-  { name: 'C# PFX without passphrase (mcs compiles)', lang: 'csharp', opts: { variant: 'pfx' }, request: (w) => ({ ...withPfx(rsa(w), w.pfx), client: { ...withPfx(rsa(w), w.pfx).client, passphraseEnv: undefined } }), key: 'rsa', profile: 'Production', compileOnly: true, needs: ['mcs'] },
+  // C# and PowerShell: csharp.test.ts and powershell.test.ts (one dotnet build; pwsh), both modes.
 ];
 
 /** Runs the commented openssl commands in order; returns the failure, if any. */
@@ -87,18 +72,17 @@ describe('codegen: generated code runs against the emulator', function () {
   this.timeout(180_000);
   let world: CodegenWorld;
   const results = new Map<string, Promise<RunResult>>();
-  const skipped = [...new Set(CASES.flatMap((c) => missing(c.needs)))];
+  skipNotice('codegen', [...new Set(CASES.flatMap((c) => c.needs))]);
 
   before(async function () {
     world = await startWorld('renegotiate');
-    if (skipped.length) console.log(`      codegen: skipped (runtime missing): ${skipped.join(', ')}`);
     // Start every program at once: compile/JVM start-up overlap instead of adding up.
     for (const c of CASES) {
       if (missing(c.needs).length) continue;
       const req = c.request(world);
       const code = generate(c.lang, req, c.opts);
       const prepared = c.recipe ? runRecipe(code) : Promise.resolve(undefined);
-      results.set(c.name, prepared.then((failed) => failed ?? execute(c.lang, code, dirs, { ca: req.ca, compileOnly: c.compileOnly })));
+      results.set(c.name, prepared.then((failed) => failed ?? execute(c.lang, code, dirs, { ca: req.ca })));
     }
   });
   after(async () => {
@@ -109,18 +93,11 @@ describe('codegen: generated code runs against the emulator', function () {
 
   for (const c of CASES) {
     it(c.name, async function () {
-      const pending = results.get(c.name);
-      if (!pending) return this.skip();
-      const r = await pending;
+      skipOrFail(this, c.needs);
+      const r = await results.get(c.name)!;
       const detail = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 2000)}\nstderr: ${r.stderr.slice(0, 2000)}`;
       assert.equal(r.code, 0, detail);
-      if (c.compileOnly) return;
       const out = parseOutput(r.stdout);
-      if (c.mono && out.status === 404) {
-        assert.match(r.stderr, /^Flowgear: The requested resource does not exist/m, detail);
-        console.log('      note: Mono ran the C# program; its HttpClientHandler sent no client certificate (404 + Flowgear message shown)');
-        return;
-      }
       assert.equal(out.status, 200, detail);
       assert.match(out.body, new RegExp(`"FgUsername":\\s*"Key: ${c.key}"`), detail);
       assert.match(out.body, new RegExp(`"FgProfile":\\s*"${c.profile}"`), detail);
@@ -157,9 +134,8 @@ describe('codegen: generated code, certificate requested in the handshake (TLS 1
   });
   for (const l of langs) {
     it(l.lang, async function () {
-      const pending = results.get(l.lang);
-      if (!pending) return this.skip();
-      const r = await pending;
+      skipOrFail(this, l.needs);
+      const r = await results.get(l.lang)!;
       const detail = `exit ${r.code}\nstdout: ${r.stdout.slice(0, 1500)}\nstderr: ${r.stderr.slice(0, 1500)}`;
       assert.equal(r.code, 0, detail);
       assert.equal(parseOutput(r.stdout).status, 200, detail);

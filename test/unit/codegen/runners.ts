@@ -1,14 +1,20 @@
 /**
  * Runs a program in one of the generated languages with its real toolchain, the way a user
- * would (sh, node, esbuild+node, python3, `java File.java`, `go run`, mcs+mono).
+ * would (sh, node, esbuild+node, python3, `java File.java`, `go run`). C# is built with
+ * dotnet in one batch (dotnet.ts); PowerShell runs in pwsh (pwsh.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Language } from '../../../src/core/codegen';
 import { has, hasPythonModule, PASS_ENV, PASSPHRASE, run, scratch, writeProgram, type RunResult } from './harness';
 
 /** The repo's node_modules (tests run from the repo root): undici for the undici variants, esbuild for TS. */
 const NODE_MODULES = resolve(process.cwd(), 'node_modules');
+
+/** pwsh from PATH, else where `dotnet tool install --global` puts it. */
+export const PWSH = [join(homedir(), '.dotnet', 'tools', 'pwsh')].find((p) => !has('pwsh', ['-Version']) && existsSync(p)) ?? 'pwsh';
 
 export const runtimes = {
   curl: has('curl'),
@@ -18,14 +24,45 @@ export const runtimes = {
   java: has('java', ['-version']),
   keytool: has('keytool', ['-help']),
   go: has('go', ['version']),
-  mcs: has('mcs', ['--version']),
-  mono: has('mono', ['--version']),
+  dotnet: has('dotnet', ['--version']),
+  pwsh: has(PWSH, ['-NoProfile', '-NonInteractive', '-Command', 'exit 0']),
 };
 export type Runtime = keyof typeof runtimes;
+
+/** What to install for each runtime (Debian 12; .ci/run installs them all). */
+const INSTALL: Record<Runtime, string> = {
+  curl: 'apt-get install curl',
+  node: 'Node.js 20',
+  python: 'apt-get install python3',
+  requests: 'apt-get install python3-requests',
+  java: 'apt-get install openjdk-17-jdk-headless',
+  keytool: 'apt-get install openjdk-17-jdk-headless',
+  go: 'apt-get install golang-go',
+  dotnet: 'the .NET 10 SDK (dotnet-sdk-10.0)',
+  pwsh: 'dotnet tool install --global PowerShell --version 7.6.10',
+};
 
 /** Names of the missing runtimes among `needs`. */
 export function missing(needs: Runtime[]): Runtime[] {
   return needs.filter((n) => !runtimes[n]);
+}
+
+/**
+ * A test whose runtimes are missing: fails in CI (CI=true), naming what to install, so nothing
+ * is skipped silently there; elsewhere it skips, and `skipNotice` printed the reason.
+ */
+export function skipOrFail(ctx: Mocha.Context, needs: Runtime[]): void {
+  const gone = missing(needs);
+  if (!gone.length) return;
+  const what = gone.map((r) => `${r} (install: ${INSTALL[r]})`).join(', ');
+  if (process.env.CI === 'true') throw new Error(`runtime missing in CI: ${what}`);
+  ctx.skip();
+}
+
+/** One visible line naming the skipped runtimes of a suite (local runs only: CI fails instead). */
+export function skipNotice(label: string, needs: Runtime[]): void {
+  const gone = missing(needs);
+  if (gone.length && process.env.CI !== 'true') console.log(`      ${label}: SKIPPED (runtime missing: ${gone.map((r) => `${r} — ${INSTALL[r]}`).join('; ')})`);
 }
 
 export interface ExecuteOptions {
@@ -33,11 +70,9 @@ export interface ExecuteOptions {
    * The server's CA. With `systemTrust`, it is trusted the way the platform trusts a CA
    * (CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, a Java trust store) — for snippets,
    * which rely on system trust. Without, the code itself must trust it (generated code).
-   * Mono always gets it through its user store (its X509Chain ignores ExtraStore).
    */
   ca?: string;
   systemTrust?: boolean;
-  compileOnly?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -76,18 +111,6 @@ export async function execute(lang: Language | 'shellscript', code: string, dirs
     case 'go':
       writeProgram(dir, 'main.go', code);
       return run('go', ['run', 'main.go'], { cwd: dir, env: { ...env, GOCACHE: join(dir, 'gocache'), GOFLAGS: '-mod=mod', GOPROXY: 'off', GOPATH: join(dir, 'gopath') } });
-    case 'csharp': {
-      const src = writeProgram(dir, 'FlowgearInvoke.cs', code);
-      const built = await run('mcs', ['-nologo', '-r:System.Net.Http.dll', `-out:${join(dir, 'invoke.exe')}`, src]);
-      if (built.code !== 0 || o.compileOnly) return built;
-      const home = join(dir, 'home');
-      const monoEnv = { ...env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
-      if (o.ca) {
-        const synced = await run('mono', ['/usr/lib/mono/4.5/cert-sync.exe', '--quiet', '--user', o.ca], { env: monoEnv });
-        if (synced.code !== 0) return synced;
-      }
-      return run('mono', [join(dir, 'invoke.exe')], { env: monoEnv });
-    }
     default:
       throw new Error(`no runner for ${lang}`);
   }
