@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { prepareForCodegen } from '../../../src/core/codegen/prepare';
 import { main } from '../../../src/cli/main';
 import { memoryIo } from '../helpers/io';
-import { has, parseOutput, PASS_ENV, PASSPHRASE, removeAll, run, scratch, startWorld, writeProgram, type CodegenWorld } from './harness';
+import { parseOutput, PASS_ENV, PASSPHRASE, removeAll, run, scratch, startWorld, writeProgram, type CodegenWorld } from './harness';
+import { skipOrFail } from './runners';
 
 describe('codegen: flowgear-mtls code', function () {
   this.timeout(60_000);
@@ -28,7 +29,7 @@ describe('codegen: flowgear-mtls code', function () {
     assert.equal(r.code, 0, r.err);
     assert.equal(r.err, '');
     assert.match(r.out, /\/customers\/C-42\?_profile=Test/);
-    if (!has('curl')) return this.skip();
+    skipOrFail(this, ['curl']);
     const dir = scratch('cli');
     dirs.push(dir);
     const res = await run('sh', [writeProgram(dir, 'invoke.sh', r.out)]);

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate, LANGUAGE_INFO, LANGUAGES, languageChoices, type Language } from '../../../src/core/codegen';
+import { skipOrFail } from './runners';
 import { defaultPassphraseEnv } from '../../../src/core/codegen/prepare';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
 
@@ -128,7 +129,7 @@ describe('codegen: generators', () => {
   });
 
   it('write Go that gofmt leaves unchanged', function () {
-    if (spawnSync('gofmt', ['-h']).error) return this.skip();
+    skipOrFail(this, ['go']); // gofmt comes with Go
     const dir = mkdtempSync(join(tmpdir(), 'fg-gofmt-'));
     try {
       const files = [base, pfx, encrypted, insecure, withCa].map((req, i) => {

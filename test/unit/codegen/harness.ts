@@ -118,6 +118,17 @@ export function recipeCommands(code: string): string[] {
   return [...code.matchAll(/^(?:#|\/\/)\s+(openssl .*)$/gm)].map((m) => m[1]);
 }
 
+/** Runs the commented openssl commands in order; returns the failure, if any. */
+export async function runRecipe(code: string): Promise<RunResult | undefined> {
+  const commands = recipeCommands(code);
+  if (!commands.length) return { code: 1, stdout: '', stderr: 'the program names no openssl commands' };
+  for (const cmd of commands) {
+    const r = await run('sh', ['-c', cmd], { env: { [PASS_ENV]: PASSPHRASE } });
+    if (r.code !== 0) return { ...r, stderr: `${cmd}\n${r.stderr}` };
+  }
+  return undefined;
+}
+
 /** Request variants that swap the key material of key `rsa`. */
 export function withPfx(req: ResolvedRequest, pfx: string): ResolvedRequest {
   return { ...req, client: { ...req.client, certificate: undefined, privateKey: undefined, pfx, passphraseEnv: PASS_ENV } };

@@ -10,7 +10,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate, type CodegenOptions, type Language } from '../../../src/core/codegen';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
-import { echoed, isolatedCopy, parseOutput, PASS_ENV, PASSPHRASE, recipeCommands, run, scratch, TRICKY_BODY, removeAll, writeProgram, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
+import { echoed, isolatedCopy, parseOutput, PASS_ENV, run, runRecipe, scratch, TRICKY_BODY, removeAll, writeProgram, startWorld, withKey, withPfx, type CodegenWorld, type RunResult } from './harness';
 import { execute, missing, skipNotice, skipOrFail, type Runtime } from './runners';
 
 interface Case {
@@ -54,17 +54,6 @@ const CASES: (Case & { needs: Runtime[] })[] = [
   { name: 'Java, insecure + TLS 1.2 cap', lang: 'java', request: (w) => insecure(ci(w)), key: 'ci', profile: 'Test', needs: ['java'] },
   // C# and PowerShell: csharp.test.ts and powershell.test.ts (one dotnet build; pwsh), both modes.
 ];
-
-/** Runs the commented openssl commands in order; returns the failure, if any. */
-async function runRecipe(code: string): Promise<RunResult | undefined> {
-  const commands = recipeCommands(code);
-  if (!commands.length) return { code: 1, stdout: '', stderr: 'the program names no openssl commands' };
-  for (const cmd of commands) {
-    const r = await run('sh', ['-c', cmd], { env: { [PASS_ENV]: PASSPHRASE } });
-    if (r.code !== 0) return { ...r, stderr: `${cmd}\n${r.stderr}` };
-  }
-  return undefined;
-}
 
 const dirs: string[] = [];
 
