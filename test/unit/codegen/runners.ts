@@ -1,7 +1,7 @@
 /**
  * Runs a program in one of the generated languages with its real toolchain, the way a user
  * would (sh, node, esbuild+node, python3, `java File.java`, `go run`). C# is built with
- * dotnet in one batch (dotnet.ts); PowerShell runs in pwsh (pwsh.ts).
+ * dotnet in one batch (dotnet.ts, csharp.test.ts); PowerShell in pwsh (powershell.test.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,21 +13,23 @@ import { has, hasPythonModule, PASS_ENV, PASSPHRASE, run, scratch, writeProgram,
 /** The repo's node_modules (tests run from the repo root): undici for the undici variants, esbuild for TS. */
 const NODE_MODULES = resolve(process.cwd(), 'node_modules');
 
-/** pwsh from PATH, else where `dotnet tool install --global` puts it. */
-export const PWSH = [join(homedir(), '.dotnet', 'tools', 'pwsh')].find((p) => !has('pwsh', ['-Version']) && existsSync(p)) ?? 'pwsh';
+/** pwsh from PATH, else where `dotnet tool install --global` puts it (.ci/run adds that to PATH). */
+export const PWSH = (process.env.PATH ?? '').split(':').map((d) => join(d, 'pwsh')).find((p) => existsSync(p)) ?? join(homedir(), '.dotnet', 'tools', 'pwsh');
 
-export const runtimes = {
-  curl: has('curl'),
-  node: true,
-  python: has('python3'),
-  requests: hasPythonModule('requests'),
-  java: has('java', ['-version']),
-  keytool: has('keytool', ['-help']),
-  go: has('go', ['version']),
-  dotnet: has('dotnet', ['--version']),
-  pwsh: has(PWSH, ['-NoProfile', '-NonInteractive', '-Command', 'exit 0']),
+/** How to tell each runtime is there; probed once per test bundle, only when a test needs it. */
+const PROBES = {
+  curl: () => has('curl'),
+  node: () => true,
+  python: () => has('python3'),
+  requests: () => hasPythonModule('requests'),
+  java: () => has('java', ['-version']),
+  keytool: () => has('keytool', ['-help']),
+  go: () => has('go', ['version']),
+  dotnet: () => has('dotnet', ['--version']),
+  pwsh: () => has(PWSH, ['-Version']),
 };
-export type Runtime = keyof typeof runtimes;
+export type Runtime = keyof typeof PROBES;
+const known = new Map<Runtime, boolean>();
 
 /** What to install for each runtime (Debian 12; .ci/run installs them all). */
 const INSTALL: Record<Runtime, string> = {
@@ -44,7 +46,10 @@ const INSTALL: Record<Runtime, string> = {
 
 /** Names of the missing runtimes among `needs`. */
 export function missing(needs: Runtime[]): Runtime[] {
-  return needs.filter((n) => !runtimes[n]);
+  return needs.filter((n) => {
+    if (!known.has(n)) known.set(n, PROBES[n]());
+    return !known.get(n);
+  });
 }
 
 /**
