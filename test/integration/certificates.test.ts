@@ -146,7 +146,7 @@ describe('certificates in the real host', function () {
     assert.equal(statSync(r.files.key).mode & 0o777, 0o600);
     assert.equal(statSync(r.files.pfx!).mode & 0o777, 0o600);
     assert.match(readFileSync(join(root, '.gitignore'), 'utf8'), /^\/certs\/\*\.key$/m);
-    assert.ok(isGitignored(root, r.files.key) && isGitignored(root, r.files.pfx!));
+    assert.ok((await isGitignored(root, r.files.key)) && (await isGitignored(root, r.files.pfx!)));
     assert.equal(inspectCertificateFile(r.files.cer)[0].thumbprint, r.thumbprint);
     assert.equal(inspectCertificateFile(r.files.pfx!, { passphrase: 'pw-it' })[0].thumbprint, r.thumbprint);
 
@@ -189,6 +189,6 @@ describe('certificates in the real host', function () {
     assert.equal(out, join(dir, 'fixture.pfx'));
     assert.equal(statSync(out).mode & 0o777, 0o600);
     assert.equal(inspectCertificateFile(out, { passphrase: 'pfx-pw' })[0].thumbprint, cert.thumbprint);
-    assert.ok(isGitignored(root, out), 'the PFX was git-ignored before it was written');
+    assert.ok(await isGitignored(root, out), 'the PFX was git-ignored before it was written');
   });
 });

@@ -1,8 +1,9 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { link, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { link, lstat, mkdir, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors';
-import { ensureGitignored, escapeGitignore, isGitignored } from './gitignore';
+import { readBounded } from '../boundedRead';
+import { ensureGitignored, escapeGitignore, gitignoreVerdicts } from './gitignore';
 import { exportPfx } from './pfx';
 import type { GeneratedCertificate } from './types';
 
@@ -82,25 +83,41 @@ export async function writeKeyFiles(o: WriteKeyFilesOptions): Promise<KeyFiles> 
   return paths;
 }
 
-/** Adds `/<folder>/*.key|pfx|p12` to the root .gitignore unless git already ignores every private file. */
+/**
+ * Adds `/<folder>/*.key|pfx|p12` to the root .gitignore unless git already ignores every private
+ * file, then asks again (git itself when available): when a rule still un-ignores one (say a
+ * nested certs/.gitignore with `!*.key`), restores .gitignore and refuses, naming file and rule.
+ */
 export async function gitignorePrivateFiles(workspaceRoot: string, privateFiles: string[]): Promise<boolean> {
   const root = resolve(workspaceRoot);
-  const folders = new Set<string>();
-  for (const f of privateFiles) {
-    const rel = relative(root, resolve(root, f));
-    if (rel.startsWith('..') || isAbsolute(rel)) continue; // outside the workspace: no .gitignore applies
-    if (!isGitignored(root, rel)) folders.add(dirname(rel));
-  }
+  const inside = privateFiles.map((f) => relative(root, resolve(root, f))).filter((rel) => !rel.startsWith('..') && !isAbsolute(rel)); // outside: no .gitignore applies
+  if (inside.length === 0) return false;
+  const folders = new Set((await gitignoreVerdicts(root, inside)).filter((v) => !v.ignored).map((v) => dirname(v.file)));
   if (folders.size === 0) return false;
   const patterns = [...folders].flatMap((d) => {
     const base = d === '.' ? '/' : '/' + escapeGitignore(d.split(sep).join('/')) + '/';
     return ['*.key', '*.pfx', '*.p12'].map((ext) => base + ext);
   });
+  const file = join(root, '.gitignore');
+  const before = await readBounded(file, { field: '.gitignore' }).catch(() => undefined);
+  let changed: boolean;
   try {
-    return await ensureGitignored(root, patterns);
+    changed = await ensureGitignored(root, patterns);
   } catch (e) {
-    throw unwritable(join(root, '.gitignore'), e);
+    throw unwritable(file, e);
   }
+  const still = (await gitignoreVerdicts(root, inside)).filter((v) => !v.ignored);
+  if (still.length) {
+    if (changed) await (before === undefined ? unlink(file) : writeFile(file, before)).catch(() => undefined);
+    const v = still[0];
+    throw new UserError(
+      `Not writing ${v.file}: git would still commit it although ${patterns.find((p) => p.endsWith(extname(v.file))) ?? patterns[0]} is in .gitignore — ` +
+        (v.rule ? `${v.rule} un-ignores it` : 'no rule ignores it') +
+        `. Remove or narrow that rule (or ignore the file yourself), then try again.`,
+      'not-gitignored',
+    );
+  }
+  return changed;
 }
 
 /**

@@ -1,107 +1,133 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import ignore, { type Ignore } from 'ignore';
+import { readBounded } from '../boundedRead';
 
 /**
- * Just the committed `.gitignore` files (root and nested), as teammates' clones see them:
- * a developer's global excludes must not make an unignored key look safe.
+ * Would git commit this file? Asked of git itself (`git check-ignore`) when git is on PATH and
+ * the folder is in a repository; otherwise answered by the `ignore` package (the matcher eslint
+ * and prettier use) over the committed `.gitignore` files, root and nested, with git's
+ * precedence (a deeper .gitignore wins; nothing inside an ignored folder can be re-included).
+ * Only committed .gitignore files count: a developer's global excludes or .git/info/exclude
+ * do not protect a teammate's clone.
  */
-interface Rule {
-  negate: boolean;
-  dirOnly: boolean;
-  regex: RegExp;
-  /** Matched against the full relative path (else the last segment). */
-  anchored: boolean;
+export interface IgnoreVerdict {
+  /** As given (absolute or relative to the root). */
+  file: string;
+  ignored: boolean;
+  /** The deciding rule, e.g. `certs/.gitignore:1: !*.key`; absent when no rule matches. */
+  rule?: string;
+  /** Who answered. */
+  by: 'git' | 'ignore';
 }
 
-function globToRegex(glob: string): string {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const atStart = i === 0 || glob[i - 1] === '/';
-        const atEnd = i + 2 === glob.length || glob[i + 2] === '/';
-        if (atStart && atEnd) {
-          if (i + 2 === glob.length) re += '.*';
-          else {
-            re += '(?:.*/)?';
-            i++; // the slash after **
-          }
-          i++;
-          continue;
+export interface IgnoreOptions {
+  /** Ask git (default true). The editor passes false in an untrusted workspace: a foreign
+   *  repository's config must not make us run anything. */
+  git?: boolean;
+}
+
+function relPath(root: string, file: string): string | undefined {
+  const rel = relative(root, isAbsolute(file) ? file : join(root, file));
+  return !rel || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+}
+
+/** `git check-ignore -v -n --no-index` for the files; undefined when git cannot answer here. */
+function askGit(root: string, rels: string[]): Promise<Map<string, { ignored: boolean; rule?: string }> | undefined> {
+  return new Promise((resolve) => {
+    // fsmonitor off: even a trusted repository's config should not run a hook for a read.
+    const args = ['-c', 'core.fsmonitor=false', 'check-ignore', '-v', '-n', '-z', '--no-index', '--stdin'];
+    const child = execFile('git', args, { cwd: root, timeout: 10_000, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout) => {
+      const code: unknown = err ? (err as { code?: unknown }).code : 0;
+      if (code !== 0 && code !== 1) return resolve(undefined); // no git, not a repository, killed …
+      const f = stdout.split('\0');
+      const out = new Map<string, { ignored: boolean; rule?: string }>();
+      for (let i = 0; i + 3 < f.length; i += 4) {
+        const [source, line, pattern, path] = f.slice(i, i + 4);
+        if (!source) out.set(path, { ignored: false });
+        else {
+          const rule = `${source}:${line}: ${pattern}`;
+          // Only a committed .gitignore protects a teammate's clone.
+          const committed = /(^|\/)\.gitignore$/.test(source);
+          out.set(path, { ignored: committed && !pattern.startsWith('!'), rule });
         }
       }
-      re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        re += '[' + glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = close;
-      }
-    } else if (c === '\\' && i + 1 < glob.length) re += '\\' + glob[++i];
-    else re += /[.+^${}()|\]\\/]/.test(c) ? '\\' + c : c;
-  }
-  return re;
+      resolve(rels.every((r) => out.has(r)) ? out : undefined);
+    });
+    child.stdin?.on('error', () => undefined); // git missing: the callback reports it
+    child.stdin?.end(rels.map((r) => r + '\0').join(''));
+  });
 }
 
-export function parseGitignore(text: string): Rule[] {
-  const rules: Rule[] = [];
-  for (let line of text.split(/\r?\n/)) {
-    line = line.replace(/(?<!\\)\s+$/, '');
-    if (!line || line.startsWith('#')) continue;
-    let negate = false;
-    if (line.startsWith('!')) {
-      negate = true;
-      line = line.slice(1);
-    } else if (line.startsWith('\\!') || line.startsWith('\\#')) line = line.slice(1);
-    const dirOnly = line.endsWith('/');
-    if (dirOnly) line = line.slice(0, -1);
-    const anchored = line.includes('/');
-    if (line.startsWith('/')) line = line.slice(1);
-    if (!line) continue;
-    rules.push({ negate, dirOnly, anchored, regex: new RegExp('^' + globToRegex(line) + '$') });
-  }
-  return rules;
-}
-
-/** Is `file` (absolute, or relative to the root) ignored by the workspace's .gitignore files? */
-export function isGitignored(workspaceRoot: string, file: string): boolean {
-  const rel = relative(workspaceRoot, isAbsolute(file) ? file : join(workspaceRoot, file)).split(sep).join('/');
-  if (!rel || rel.startsWith('..')) return false;
-  const segments = rel.split('/');
-  const cache = new Map<string, Rule[]>();
-  const rulesIn = (dir: string) => {
-    let r = cache.get(dir);
-    if (!r) {
+/** The fallback: git's algorithm over the committed .gitignore files, matched by `ignore`. */
+async function askIgnore(root: string, rel: string, cache: Map<string, { ig: Ignore; rules: string[] }>): Promise<{ ignored: boolean; rule?: string }> {
+  const load = async (dir: string) => {
+    let hit = cache.get(dir);
+    if (!hit) {
+      let text = '';
       try {
-        r = parseGitignore(readFileSync(join(workspaceRoot, dir, '.gitignore'), 'utf8'));
+        text = (await readBounded(join(root, dir, '.gitignore'), { field: '.gitignore' })).toString('utf8');
       } catch {
-        r = [];
+        // none, or not a regular file (git does not follow those either)
       }
-      cache.set(dir, r);
+      const rules = text.split(/\r?\n/);
+      hit = { ig: ignore().add(text), rules };
+      cache.set(dir, hit);
     }
-    return r;
+    return hit;
   };
-  for (let k = 1; k <= segments.length; k++) {
-    const isDir = k < segments.length;
-    let ignored = false;
-    // Rules of every .gitignore from the root down to the item's own folder; last match wins.
-    for (let d = 0; d < k; d++) {
-      const base = segments.slice(0, d).join('/');
-      const path = segments.slice(d, k).join('/');
-      for (const rule of rulesIn(base)) {
-        if (rule.dirOnly && !isDir) continue;
-        if (rule.regex.test(rule.anchored ? path : segments[k - 1])) ignored = !rule.negate;
+  const segs = rel.split('/');
+  let verdict: { ignored: boolean; rule?: string } = { ignored: false };
+  for (let k = 1; k <= segs.length; k++) {
+    const isDir = k < segs.length;
+    verdict = { ignored: false };
+    // The deepest .gitignore with a matching rule decides.
+    for (let d = k - 1; d >= 0; d--) {
+      const dir = segs.slice(0, d).join('/');
+      const { ig, rules } = await load(dir);
+      const sub = segs.slice(d, k).join('/') + (isDir ? '/' : '');
+      const r = ig.test(sub);
+      const source = (dir ? dir + '/' : '') + '.gitignore';
+      if (r.ignored) {
+        const pattern = r.rule?.pattern ?? '';
+        verdict = { ignored: true, rule: `${source}:${rules.findIndex((l) => l.trim() === pattern.trim()) + 1}: ${pattern}` };
+        break;
+      }
+      if (r.unignored) {
+        // The negative rule that matched: the last one that would match as a positive rule.
+        const n = rules.map((l, i) => ({ l: l.trim(), i })).reverse().find(({ l }) => l.startsWith('!') && ignore().add(l.slice(1)).ignores(sub));
+        verdict = { ignored: false, rule: n ? `${source}:${n.i + 1}: ${n.l}` : undefined };
+        break;
       }
     }
     // Git does not look inside an ignored folder, so nothing in it can be re-included.
-    if (ignored) return true;
+    if (isDir && verdict.ignored) return verdict;
   }
-  return false;
+  return verdict;
+}
+
+/** Whether each file (absolute, or relative to the root) would stay out of a commit. Files
+ *  outside the root are never ignored by it. */
+export async function gitignoreVerdicts(workspaceRoot: string, files: string[], opts: IgnoreOptions = {}): Promise<IgnoreVerdict[]> {
+  const rels = files.map((f) => relPath(workspaceRoot, f));
+  const inside = [...new Set(rels.filter((r): r is string => r !== undefined))];
+  const git = inside.length && opts.git !== false ? await askGit(workspaceRoot, inside) : undefined;
+  const cache = new Map<string, { ig: Ignore; rules: string[] }>();
+  const out: IgnoreVerdict[] = [];
+  for (const [i, file] of files.entries()) {
+    const rel = rels[i];
+    if (rel === undefined) out.push({ file, ignored: false, by: git ? 'git' : 'ignore' });
+    else if (git) out.push({ file, ...git.get(rel)!, by: 'git' });
+    else out.push({ file, ...(await askIgnore(workspaceRoot, rel, cache)), by: 'ignore' });
+  }
+  return out;
+}
+
+/** Is `file` (absolute, or relative to the root) ignored by the workspace's .gitignore files? */
+export async function isGitignored(workspaceRoot: string, file: string, opts: IgnoreOptions = {}): Promise<boolean> {
+  return (await gitignoreVerdicts(workspaceRoot, [file], opts))[0].ignored;
 }
 
 /** Appends the patterns that are not yet lines of `<root>/.gitignore` (creating it). */

@@ -10,7 +10,7 @@ export { exportPfx, importPfx, readPfx, usesLegacyPbe, DEFAULT_FRIENDLY_NAME } f
 export type { ExportPfxOptions, PfxContents } from './pfx';
 export { writeKeyFiles, writeNewFiles, gitignorePrivateFiles, validateKeyName, DEFAULT_CERT_FOLDER } from './files';
 export type { WriteKeyFilesOptions, KeyFiles } from './files';
-export { ensureGitignored, isGitignored } from './gitignore';
+export { ensureGitignored, isGitignored, gitignoreVerdicts } from './gitignore';
 export { derToPem, pemBlocks } from './pem';
 export type { PemBlock } from './pem';
 export { scanCertificateBlocks, certificateMarkdown, keyDescription, validityText, expiryLevel, expiryMessage, commandUri } from './present';

@@ -7,7 +7,7 @@
 import { readBounded } from '../boundedRead';
 import { isAbsolute, relative, sep } from 'node:path';
 import { isUserError, messageOf } from '../errors';
-import { escapeGitignore, isGitignored } from '../certificates/gitignore';
+import { escapeGitignore, gitignoreVerdicts } from '../certificates/gitignore';
 import { keyMatchesCertificate } from '../certificates/keys';
 import { originOf } from './entries';
 import { parseManifest } from './load';
@@ -21,6 +21,8 @@ export interface CheckOptions {
   expiryWarningDays?: number;
   /** Passphrase for a key's PFX or encrypted private key, when the caller has one. */
   passphrase?: (key: Key) => string | undefined;
+  /** Ask git whether private files are ignored (default true; false in an untrusted workspace). */
+  git?: boolean;
 }
 
 const PASSPHRASE_CODES = new Set(['pfx-passphrase-required', 'pfx-bad-passphrase', 'key-passphrase-required', 'key-bad-passphrase']);
@@ -54,8 +56,9 @@ async function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Promise
     }
     // A private key must be ignored BEFORE it exists: check even when the file is missing.
     const rel = f.property !== 'certificate' ? inside(m.root, f.path) : undefined;
-    if (rel !== undefined && !isGitignored(m.root, f.path)) {
-      add(f.property, 'error', 'not-gitignored', `Key '${key.name}': the ${LABEL[f.property]} ${rel} is not ignored by git; it would be committed with the workspace.`, {
+    const verdict = rel !== undefined ? (await gitignoreVerdicts(m.root, [f.path], { git: opts.git }))[0] : undefined;
+    if (rel !== undefined && verdict && !verdict.ignored) {
+      add(f.property, 'error', 'not-gitignored', `Key '${key.name}': the ${LABEL[f.property]} ${rel} is not ignored by git${verdict.rule ? ` (${verdict.rule} un-ignores it)` : ''}; it would be committed with the workspace.`, {
         path: f.path,
         pattern: '/' + escapeGitignore(rel),
       });

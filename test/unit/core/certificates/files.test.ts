@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   ensureGitignored,
   generateCertificate,
   isGitignored,
+  gitignoreVerdicts,
   keyMatchesCertificate,
   writeKeyFiles,
   type GeneratedCertificate,
@@ -35,8 +37,8 @@ describe('certificates: files and .gitignore', () => {
     assert.deepEqual(readFileSync(files.cer), g.certDer);
     assert.equal(files.pfx, undefined);
     assert.equal(readFileSync(join(root, '.gitignore'), 'utf8'), 'node_modules/\n# private keys (flowgear-mtls)\n/certs/*.key\n/certs/*.pfx\n/certs/*.p12\n');
-    assert.ok(isGitignored(root, files.key));
-    assert.ok(!isGitignored(root, files.crt), 'the public certificate may be committed');
+    assert.ok(await isGitignored(root, files.key));
+    assert.ok(!(await isGitignored(root, files.crt)), 'the public certificate may be committed');
     openssl(['pkey', '-in', files.key, '-noout']);
     assert.deepEqual(readdirSync(join(root, 'certs')).sort(), ['acme.cer', 'acme.crt', 'acme.key'], 'no temp files left');
   });
@@ -84,22 +86,59 @@ describe('certificates: files and .gitignore', () => {
     assert.equal(readFileSync(join(root, '.gitignore'), 'utf8'), '# private keys (flowgear-mtls)\n/certs/*.key\n');
   });
 
-  it('isGitignored follows gitignore rules (anchoring, dirs, negation, nested files, **)', () => {
-    const root = ws();
-    writeFileSync(join(root, '.gitignore'), ['*.key', '!keep.key', '/top/*.pfx', 'build/', 'deep/**/x.p12', '# c', ''].join('\n'));
-    mkdirSync(join(root, 'sub'));
-    writeFileSync(join(root, 'sub', '.gitignore'), 'local.pem\n');
-    assert.ok(isGitignored(root, join(root, 'a.key')));
-    assert.ok(isGitignored(root, 'certs/a.key'));
-    assert.ok(!isGitignored(root, 'keep.key'));
-    assert.ok(isGitignored(root, 'top/a.pfx'));
-    assert.ok(!isGitignored(root, 'other/top/a.pfx'), 'anchored');
-    assert.ok(isGitignored(root, 'build/x/keep.key'), 'inside an ignored folder nothing is re-included');
-    assert.ok(isGitignored(root, 'deep/x.p12'));
-    assert.ok(isGitignored(root, 'deep/a/b/x.p12'));
-    assert.ok(isGitignored(root, 'sub/local.pem'));
-    assert.ok(!isGitignored(root, 'local.pem'));
-    assert.ok(!isGitignored(root, join(dir.path, 'outside.key')), 'outside the workspace');
-    assert.ok(!existsSync(join(root, 'a.key')));
-  });
+  // Both answers: git's own (a repository, git on PATH) and the `ignore` fallback must agree.
+  for (const withGit of [true, false]) {
+    it(`isGitignored follows gitignore rules (anchoring, dirs, negation, nested files, **) — ${withGit ? 'git check-ignore' : 'ignore package'}`, async () => {
+      const root = ws();
+      if (withGit) execFileSync('git', ['init', '-q'], { cwd: root });
+      writeFileSync(join(root, '.gitignore'), ['*.key', '!keep.key', '/top/*.pfx', 'build/', 'deep/**/x.p12', '# c', ''].join('\n'));
+      mkdirSync(join(root, 'sub'));
+      writeFileSync(join(root, 'sub', '.gitignore'), 'local.pem\n');
+      mkdirSync(join(root, 'certs'));
+      writeFileSync(join(root, 'certs', '.gitignore'), '!*.key\n');
+      const opts = { git: withGit };
+      const is = (f: string) => isGitignored(root, f, opts);
+      assert.ok(await is(join(root, 'a.key')));
+      assert.ok(!(await is('certs/a.key')), 'a nested !*.key re-includes keys below it');
+      assert.ok(!(await is('keep.key')));
+      assert.ok(await is('top/a.pfx'));
+      assert.ok(!(await is('other/top/a.pfx')), 'anchored');
+      assert.ok(await is('build/x/keep.key'), 'inside an ignored folder nothing is re-included');
+      assert.ok(await is('deep/x.p12'));
+      assert.ok(await is('deep/a/b/x.p12'));
+      assert.ok(await is('sub/local.pem'));
+      assert.ok(!(await is('local.pem')));
+      assert.ok(!(await is(join(dir.path, 'outside.key'))), 'outside the workspace');
+      const [v] = await gitignoreVerdicts(root, ['certs/a.key'], opts);
+      assert.equal(v.by, withGit ? 'git' : 'ignore');
+      assert.equal(v.rule, 'certs/.gitignore:1: !*.key');
+      assert.ok(!existsSync(join(root, 'a.key')));
+    });
+
+    it(`refuses to write a key git would still commit, naming file and rule; writes nothing — ${withGit ? 'git' : 'no git'}`, async () => {
+      const root = ws();
+      if (withGit) execFileSync('git', ['init', '-q'], { cwd: root });
+      mkdirSync(join(root, 'certs'));
+      writeFileSync(join(root, 'certs', '.gitignore'), '!*.key\n');
+      const run = () => writeKeyFiles({ workspaceRoot: root, name: 'acme', generated: g });
+      const path = process.env.PATH;
+      if (!withGit) process.env.PATH = '/nonexistent'; // git absent: the fallback must answer the same
+      try {
+        await assert.rejects(run, (e: Error) => hasCode('not-gitignored')(e) && /Not writing certs\/acme\.key: git would still commit it/.test(e.message) && /certs\/\.gitignore:1: !\*\.key un-ignores it/.test(e.message));
+      } finally {
+        process.env.PATH = path;
+      }
+      assert.deepEqual(readdirSync(join(root, 'certs')), ['.gitignore'], 'no key, no certificate');
+      assert.ok(!existsSync(join(root, '.gitignore')), 'the root .gitignore it tried is removed again');
+      if (withGit) {
+        // Reproduces the attack's check: after fixing the rule, git add would not take the key.
+        writeFileSync(join(root, 'certs', '.gitignore'), '');
+        const files = await run();
+        const added = execFileSync('git', ['add', '-A', '--dry-run'], { cwd: root, encoding: 'utf8' });
+        assert.ok(!added.includes('acme.key'), added);
+        assert.ok(added.includes('acme.crt'), added);
+        assert.ok(existsSync(files.key));
+      }
+    });
+  }
 });
