@@ -1,6 +1,7 @@
 import { generate, isLanguage, LANGUAGE_INFO, LANGUAGES } from '../../core/codegen';
 import { prepareForCodegen } from '../../core/codegen/prepare';
 import { resolveRequest } from '../../core/invoke/resolve';
+import { isEnvVarName } from '../../core/manifest/entries';
 import { type Command, UsageError, parse } from '../args';
 import { loadForCli } from '../manifest';
 
@@ -59,7 +60,7 @@ export const code: Command = {
     if (v.variant !== undefined && !known.includes(v.variant)) {
       throw new UsageError(`--variant for ${lang}: ${known.length ? known.join(', ') : 'none'} (got '${v.variant}')`);
     }
-    if (v['passphrase-env'] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v['passphrase-env'])) {
+    if (v['passphrase-env'] !== undefined && !isEnvVarName(v['passphrase-env'])) {
       throw new UsageError(`--passphrase-env expects a variable NAME (got '${v['passphrase-env']}')`);
     }
     const manifest = await loadForCli(v.workspace, io);

@@ -1,4 +1,5 @@
 import type { ResolvedRequest } from '../invoke/types';
+import { envVarName, shq, shWord } from './escape';
 
 /** The header Flowgear's own C# sample sends so the front end asks for the client certificate. */
 export const PROVIDE_CERT_HEADER = 'X-Provide-Client-Certificate';
@@ -23,45 +24,19 @@ export function headersOf(req: ResolvedRequest): [string, string][] {
   return entries;
 }
 
-/** Name of the passphrase variable, or undefined when the key material is not protected. */
+/**
+ * Name of the passphrase variable, or undefined when the key material is not protected. It lands
+ * in identifier positions (`process.env.X`, `$env:X`, `"$X"`): anything but a variable name is refused.
+ */
 export function passphraseEnvOf(req: ResolvedRequest, opts: CodegenOptions): string | undefined {
-  return opts.passphraseEnv ?? req.client.passphraseEnv;
+  const name = opts.passphraseEnv ?? req.client.passphraseEnv;
+  return name === undefined ? undefined : envVarName(name);
 }
 
 /** The content type the request declares, if any (case-insensitive lookup). */
 export function headerValue(req: ResolvedRequest, name: string): string | undefined {
   const hit = Object.entries(req.headers).find(([k]) => k.toLowerCase() === name.toLowerCase());
   return hit?.[1];
-}
-
-/** A double-quoted literal valid in JS, TS, Python, Go, Java and C# (JSON escapes are a common subset). */
-export function dq(s: string): string {
-  return JSON.stringify(s);
-}
-
-/** A single-quoted JavaScript/TypeScript literal (the common style for Node code). */
-export function sq(s: string): string {
-  return `'${JSON.stringify(s).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
-}
-
-/** Like dq, with non-ASCII as \uXXXX: Java 17 and some compilers read sources in the locale's charset. */
-export function dqAscii(s: string): string {
-  return dq(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** POSIX shell single-quoted word. */
-export function shq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** PowerShell single-quoted literal. */
-export function psq(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
-/** C# verbatim literal: Windows paths stay readable. */
-export function csVerbatim(s: string): string {
-  return `@"${s.replace(/"/g, '""')}"`;
 }
 
 /** One line describing which key and environment the code uses; goes in the header comment. */
@@ -82,12 +57,7 @@ export function insecureWarning(req: ResolvedRequest): string[] {
     : [];
 }
 
-/** Prefixes each line with a comment marker. */
-export function comment(marker: string, lines: string[]): string {
-  return lines.map((l) => (l ? `${marker} ${l}` : marker)).join('\n');
-}
-
-/** Certificate files a PEM-based client needs, or the commands to derive them from a PFX. */
+/** Certificate files a PEM-based client needs, or the commands to derive them from a PFX (paths shell-quoted: users paste them). */
 export function pemFiles(req: ResolvedRequest, passEnv?: string): { cert: string; key: string; fromPfx?: string[] } {
   const c = req.client;
   if (c.certificate && c.privateKey) return { cert: c.certificate, key: c.privateKey };
@@ -101,18 +71,19 @@ export function pemFiles(req: ResolvedRequest, passEnv?: string): { cert: string
       key,
       fromPfx: [
         'This runtime cannot read a PFX directly; extract PEM files once (keep the key private):',
-        `  openssl pkcs12 -in ${c.pfx}${pass} -clcerts -nokeys -out ${cert}`,
-        `  openssl pkcs12 -in ${c.pfx}${pass} -nocerts -noenc -out ${key} && chmod 600 ${key}`,
+        `  openssl pkcs12 -in ${shWord(c.pfx)}${pass} -clcerts -nokeys -out ${shWord(cert)}`,
+        `  openssl pkcs12 -in ${shWord(c.pfx)}${pass} -nocerts -noenc -out ${shWord(key)} && chmod 600 ${shWord(key)}`,
       ],
     };
   }
   return { cert: c.certificate ?? 'client.crt', key: c.privateKey ?? 'client.key' };
 }
 
-/** Commands that bundle PEM files into a PKCS#12 file for runtimes/stores that want one. */
+/** Commands that bundle PEM files into a PKCS#12 file for runtimes/stores that want one (shell-quoted). */
 export function p12Recipe(req: ResolvedRequest, out: string, passEnv: string | undefined): string[] {
   const pass = passEnv ? ` -passin env:${passEnv} -passout env:${passEnv}` : ' -passout pass:';
-  return [`  openssl pkcs12 -export -name ${shq(req.client.keyName)} -in ${req.client.certificate ?? 'client.crt'} -inkey ${req.client.privateKey ?? 'client.key'} -out ${out}${pass}`];
+  const c = req.client;
+  return [`  openssl pkcs12 -export -name ${shq(c.keyName)} -in ${shWord(c.certificate ?? 'client.crt')} -inkey ${shWord(c.privateKey ?? 'client.key')} -out ${shWord(out)}${pass}`];
 }
 
 /** The .p12 path used when a PEM key must be bundled first. */

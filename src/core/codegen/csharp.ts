@@ -1,5 +1,6 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, csVerbatim, derivedP12, describe, dqAscii, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
+import { CodegenOptions, derivedP12, describe, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
+import { comment, csPath as csVerbatim, csStr as dqAscii, psWord } from './escape';
 
 export type CsharpVariant = 'store' | 'pfx' | 'pem';
 
@@ -21,13 +22,14 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
   const variant = csharpVariant(req, opts);
   const passEnv = passphraseEnvOf(req, opts);
   const c = req.client;
-  const location = opts.storeLocation ?? 'CurrentUser';
+  // An identifier in the code (StoreLocation.X): only the two names there are.
+  const location = opts.storeLocation === 'LocalMachine' ? 'LocalMachine' : 'CurrentUser';
   const notes: string[] = [];
   if (variant === 'store') {
     notes.push(
       `Import the key into Cert:\\${location}\\My once (Windows); Flowgear's own sample reads LocalMachine.`,
       ...(c.pfx ? [] : ['Make a PFX from the PEM files first:', ...p12Recipe(req, derivedP12(req), passEnv)]),
-      `  Import-PfxCertificate -FilePath ${c.pfx ?? derivedP12(req)} -CertStoreLocation Cert:\\${location}\\My`,
+      `  Import-PfxCertificate -FilePath ${psWord(c.pfx ?? derivedP12(req))} -CertStoreLocation Cert:\\${location}\\My`,
     );
   }
   if (variant === 'pem') notes.push('X509Certificate2.CreateFromPemFile needs .NET 5 or later.');
@@ -36,7 +38,7 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
   if (req.tlsMaxVersion === 'TLSv1.2') usings.push('System.Security.Authentication');
 
   const L: string[] = [];
-  L.push(comment('//', [...describe(req), ...insecureWarning(req), ...notes]));
+  L.push(comment('slash', [...describe(req), ...insecureWarning(req), ...notes]));
   L.push(...usings.sort().map((u) => `using ${u};`), '');
   L.push('public static class FlowgearInvoke', '{');
   // mcs (Mono) has no async Main; this form works everywhere.

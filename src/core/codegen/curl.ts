@@ -1,6 +1,7 @@
 import type { ResolvedRequest } from '../invoke/types';
 import { UserError } from '../errors';
-import { CodegenOptions, comment, describe, headersOf, insecureWarning, passphraseEnvOf, shq } from './common';
+import { CodegenOptions, describe, headersOf, insecureWarning, passphraseEnvOf } from './common';
+import { comment, shq, shWord } from './escape';
 
 /**
  * curl command line (POSIX shell). PEM files via --cert/--key, a PFX via --cert-type P12;
@@ -11,7 +12,7 @@ export function generateCurl(req: ResolvedRequest, opts: CodegenOptions): string
   const c = req.client;
   const windows = opts.variant === 'windows';
   const args: string[] = [];
-  args.push(`--request ${req.method}`);
+  args.push(`--request ${shWord(req.method)}`);
   // HTTP/1.1: a server can only ask for the certificate mid-request (renegotiation) over HTTP/1.1.
   args.push('--http1.1');
   if (windows) {
@@ -35,8 +36,10 @@ export function generateCurl(req: ResolvedRequest, opts: CodegenOptions): string
   if (windows) notes.push('Windows curl (Schannel) reads the certificate and key from the CurrentUser\\MY store.');
   if (passEnv && !windows) notes.push(`The passphrase comes from the environment variable ${passEnv}.`);
   if (req.ca) notes.push("Note: --cacert replaces curl's default CA bundle for this call.");
-  const lines = [comment('#', notes)];
-  if (passEnv && !windows) lines.push(`: "\${${passEnv}:?Set ${passEnv} to the passphrase of key ${c.keyName.replace(/["$`\\}]/g, '')}}"`);
+  const lines = [comment('hash', notes)];
+  // The message is one single-quoted word: nothing in the key name expands.
+  const unset = shq(`Set ${passEnv} to the passphrase of key ${c.keyName}.`);
+  if (passEnv && !windows) lines.push(`[ -n "\${${passEnv}:-}" ] || { printf '%s\\n' ${unset} >&2; exit 1; }`);
   lines.push('curl ' + args.join(' \\\n  '));
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,9 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, describe, dq, headersOf, insecureWarning, passphraseEnvOf, pemFiles } from './common';
+import { CodegenOptions, describe, headersOf, insecureWarning, passphraseEnvOf, pemFiles } from './common';
+import { comment, goStr as dq, shWord } from './escape';
+
+/** Where the decrypted copy of an encrypted key goes: `key.pem` → `key.plain.pem`. */
+const plainKey = (key: string) => key.replace(/(\.\w+)?$/, '.plain$1');
 
 /**
  * Go client code: tls.LoadX509KeyPair + http.Client, standard library only. Go reads neither
@@ -12,12 +16,12 @@ export function generateGo(req: ResolvedRequest, opts: CodegenOptions): string {
   if (passEnv && !files.fromPfx) {
     notes.push(
       'Go cannot read an encrypted private key; write a decrypted copy once (keep it private):',
-      `  openssl pkey -in ${files.key} -passin env:${passEnv} -out ${files.key.replace(/(\.\w+)?$/, '.plain$1')} && chmod 600 ${files.key.replace(/(\.\w+)?$/, '.plain$1')}`,
+      `  openssl pkey -in ${shWord(files.key)} -passin env:${passEnv} -out ${shWord(plainKey(files.key))} && chmod 600 ${shWord(plainKey(files.key))}`,
     );
   }
-  const keyFile = passEnv && !files.fromPfx ? files.key.replace(/(\.\w+)?$/, '.plain$1') : files.key;
+  const keyFile = passEnv && !files.fromPfx ? plainKey(files.key) : files.key;
   const L: string[] = [];
-  L.push(comment('//', [...describe(req), ...insecureWarning(req), ...notes, 'Run: go run main.go']));
+  L.push(comment('slash', [...describe(req), ...insecureWarning(req), ...notes, 'Run: go run main.go']));
   // A blank line keeps the header a plain comment: gofmt would reflow it as package doc.
   L.push('', 'package main', '');
   L.push('import (');

@@ -1,5 +1,6 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, derivedP12, describe, dqAscii, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
+import { CodegenOptions, derivedP12, describe, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
+import { comment, javaStr as dqAscii } from './escape';
 
 /** Headers java.net.http.HttpClient sets itself and refuses from callers. */
 const RESTRICTED = new Set(['connection', 'content-length', 'expect', 'host', 'upgrade']);
@@ -18,7 +19,7 @@ export function generateJava(req: ResolvedRequest, opts: CodegenOptions): string
   if (!c.pfx && passEnv) notes.push('The JDK cannot decrypt an encrypted PEM key; bundle certificate and key into a .p12 once:', ...p12Recipe(req, p12, passEnv));
 
   const L: string[] = [];
-  L.push(comment('//', [...describe(req), ...insecureWarning(req), ...notes, 'Run: java FlowgearInvoke.java (Java 11+; single-file source launch)']));
+  L.push(comment('java', [...describe(req), ...insecureWarning(req), ...notes, 'Run: java FlowgearInvoke.java (Java 11+; single-file source launch)']));
   const imports = [
     'java.io.InputStream', 'java.net.URI', 'java.net.http.HttpClient', 'java.net.http.HttpRequest',
     'java.net.http.HttpResponse', 'java.nio.file.Files', 'java.nio.file.Path', 'java.security.KeyStore',

@@ -1,5 +1,6 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, describe, sq, headersOf, insecureWarning, passphraseEnvOf } from './common';
+import { CodegenOptions, describe, headersOf, insecureWarning, passphraseEnvOf } from './common';
+import { comment, jsStr as sq } from './escape';
 
 /**
  * Node.js client code (JavaScript as CommonJS, TypeScript as ES modules syntax).
@@ -15,10 +16,10 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
   const imp = (what: string, from: string) =>
     L.push(ts ? `import ${what} from '${from}';` : `const ${what.replace(/^\* as /, '')} = require('${from}');`);
 
-  L.push(comment('//', [...describe(req), ...insecureWarning(req)]));
-  if (variant === 'undici') L.push(comment('//', ['Needs undici: npm install undici']));
-  if (ts) L.push(comment('//', ['Run: npx tsx this-file.ts (or compile with tsc)']));
-  else L.push(comment('//', ['Run: node this-file.js']));
+  L.push(comment('slash', [...describe(req), ...insecureWarning(req)]));
+  if (variant === 'undici') L.push(comment('slash', ['Needs undici: npm install undici']));
+  if (ts) L.push(comment('slash', ['Run: npx tsx this-file.ts (or compile with tsc)']));
+  else L.push(comment('slash', ['Run: node this-file.js']));
   imp('* as fs', 'node:fs');
   if (req.ca) imp('* as tls', 'node:tls');
   imp('{ constants }', 'node:crypto');

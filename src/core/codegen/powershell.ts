@@ -1,5 +1,6 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, derivedP12, describe, headersOf, insecureWarning, p12Recipe, passphraseEnvOf, psq } from './common';
+import { CodegenOptions, derivedP12, describe, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
+import { comment, psHereStringOk, psStr as psq, psWord } from './escape';
 
 /**
  * PowerShell 7 client code: Invoke-RestMethod with -CertificateThumbprint (Windows store,
@@ -14,13 +15,13 @@ export function generatePowershell(req: ResolvedRequest, opts: CodegenOptions): 
   if (variant === 'thumbprint') {
     notes.push('-CertificateThumbprint looks in Cert:\\CurrentUser\\My (Windows). Import the key once:');
     if (!c.pfx) notes.push(...p12Recipe(req, pfx, passEnv));
-    notes.push(`  Import-PfxCertificate -FilePath ${pfx} -CertStoreLocation Cert:\\CurrentUser\\My`);
+    notes.push(`  Import-PfxCertificate -FilePath ${psWord(pfx)} -CertStoreLocation Cert:\\CurrentUser\\My`);
   } else if (!c.pfx) {
     notes.push('Bundle the PEM files into a PFX once:', ...p12Recipe(req, pfx, passEnv));
   }
-  if (req.ca) notes.push('Invoke-RestMethod uses the system trust store; trust the manifest\'s CA once with:', `  Import-Certificate -FilePath ${req.ca} -CertStoreLocation Cert:\\CurrentUser\\Root`);
+  if (req.ca) notes.push('Invoke-RestMethod uses the system trust store; trust the manifest\'s CA once with:', `  Import-Certificate -FilePath ${psWord(req.ca)} -CertStoreLocation Cert:\\CurrentUser\\Root`);
 
-  const L: string[] = ['#Requires -Version 7', comment('#', notes), ''];
+  const L: string[] = ['#Requires -Version 7', comment('hash', notes), ''];
   const needPass = variant === 'pfx' && passEnv;
   if (needPass) {
     L.push(`$passphrase = $env:${passEnv} # never put the passphrase in code`);
@@ -32,8 +33,8 @@ export function generatePowershell(req: ResolvedRequest, opts: CodegenOptions): 
   for (const [k, v] of headers) if (k.toLowerCase() !== 'content-type') L.push(`    ${psq(k)} = ${psq(v)}`);
   L.push('}');
   if (req.body !== undefined) {
-    // A here-string keeps JSON readable; it cannot hold a line that starts with '@.
-    L.push(/^'@/m.test(req.body) ? `$body = ${psq(req.body)}` : `$body = @'\n${req.body}\n'@`);
+    // A here-string keeps JSON readable; it cannot hold a line that starts with '@ (or ’@, …).
+    L.push(psHereStringOk(req.body) ? `$body = @'\n${req.body}\n'@` : `$body = ${psq(req.body)}`);
   }
   L.push('$params = @{');
   L.push(`    Uri                = ${psq(req.url)}`);

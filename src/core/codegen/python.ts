@@ -1,5 +1,6 @@
 import type { ResolvedRequest } from '../invoke/types';
-import { CodegenOptions, comment, describe, dq, headersOf, insecureWarning, passphraseEnvOf, pemFiles } from './common';
+import { CodegenOptions, describe, headersOf, insecureWarning, passphraseEnvOf, pemFiles } from './common';
+import { comment, pyStr as dq } from './escape';
 
 /**
  * Python client code. Variants: 'stdlib' (http.client + ssl, no dependencies; default) and
@@ -11,8 +12,8 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
   const passEnv = passphraseEnvOf(req, opts);
   const files = pemFiles(req, passEnv);
   const L: string[] = [];
-  L.push(comment('#', [...describe(req), ...insecureWarning(req), ...(files.fromPfx ?? [])]));
-  if (variant === 'requests') L.push(comment('#', ['Needs requests: pip install requests']));
+  L.push(comment('python', [...describe(req), ...insecureWarning(req), ...(files.fromPfx ?? [])]));
+  if (variant === 'requests') L.push(comment('python', ['Needs requests: pip install requests']));
   L.push('import os', 'import ssl', 'import sys');
   if (variant === 'stdlib') L.push('import http.client', 'import urllib.parse');
   else L.push('', 'import requests', 'from requests.adapters import HTTPAdapter');

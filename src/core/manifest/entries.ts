@@ -138,6 +138,13 @@ function readResponse(r: Reader, wfNode: Node, what: string): CannedResponse | u
 
 export const KEY_PROPS = ['name', 'enabled', 'environment', 'certificate', 'privateKey', 'pfx', 'thumbprint', 'permittedWorkflows', 'passphraseEnv'] as const;
 
+/** An environment variable name as every shell and language accepts it (generated code uses it as an identifier). */
+export const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isEnvVarName(s: string): boolean {
+  return ENV_VAR_NAME.test(s);
+}
+
 /** Thumbprints pasted from Windows often carry spaces, colons or an invisible U+200E. */
 export function normalizeThumbprint(s: string): string {
   return s.replace(/[\s:\u200e\u200f\ufeff]/g, '').toUpperCase();
@@ -155,7 +162,11 @@ export function readKeys(r: Reader, tree: Node): Key[] {
     const privateKey = r.path(node, 'privateKey', what);
     const pfx = r.path(node, 'pfx', what);
     const rawThumb = r.string(node, 'thumbprint', what);
-    const passphraseEnv = r.string(node, 'passphraseEnv', what);
+    let passphraseEnv = r.string(node, 'passphraseEnv', what);
+    if (passphraseEnv !== undefined && !isEnvVarName(passphraseEnv)) {
+      r.add(r.prop(node, 'passphraseEnv')!, 'error', 'schema', `'passphraseEnv' in ${what} must name an environment variable: letters, digits and _, not starting with a digit (got ${JSON.stringify(passphraseEnv)}).`);
+      passphraseEnv = undefined;
+    }
     let thumbprint: string | undefined;
     if (rawThumb !== undefined) {
       thumbprint = normalizeThumbprint(rawThumb);
