@@ -130,7 +130,7 @@ export function psHereStringOk(s: string): boolean {
 
 /** POSIX shell single-quoted word. A NUL cannot be passed in an argument at all: refused. */
 export function shq(s: string): string {
-  if (s.includes('\0')) throw new UserError('a value contains a NUL character, which a shell command line cannot carry', 'codegen-nul');
+  if (s.includes('\0')) throw new UserError('a name or path contains a NUL character (U+0000), which no shell command can carry: remove it from flowgear.json', 'codegen-nul');
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
