@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { UserError } from '../core/errors';
@@ -7,7 +6,7 @@ import type { Manifest } from '../core/manifest/types';
 import { authorize, type AuthorizeState } from './authorize';
 import { ensureServerIdentity } from './identity';
 import { buildKeyring } from './keyring';
-import { MANAGEMENT_PREFIX, managementAnswer } from './management';
+import { Management, MANAGEMENT_PREFIX, SIGN_IN_PAGE } from './management';
 import { invokeAnswer, jsonAnswer, type HttpAnswer } from './respond';
 import { buildRouter } from './route';
 import { createInvokeServer } from './server';
@@ -38,10 +37,8 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
   const bodyLimit = o.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const log = o.log ?? (() => undefined);
   const now = o.now ?? Date.now;
-  const sessionId = randomUUID();
 
   let state: AuthorizeState | undefined;
-  let loadedAt = new Date();
   const disabledSince = new Map<string, number>();
 
   async function load(): Promise<{ ok: true } | { ok: false; message: string }> {
@@ -57,18 +54,27 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
       else if (!disabledSince.has(k.name)) disabledSince.set(k.name, t);
     }
     state = { manifest, keyring, router: routing.router, disabledSince, disableDelayMs, now: t };
-    loadedAt = new Date();
+    management.setManifest(manifest);
     const counts = `${manifest.keys.length} key(s), ${manifest.workflows.length} workflow(s), ${manifest.environments.length} environment(s)`;
     log(`loaded ${manifestFile}: ${counts}`);
     return { ok: true };
   }
 
+  let baseUrl = '';
+  const management = new Management({
+    password: o.managementPassword,
+    signIn: o.signIn,
+    sessionLifetimeMs: o.sessionLifetimeSeconds !== undefined ? o.sessionLifetimeSeconds * 1000 : undefined,
+    baseUrl: () => `${baseUrl}${MANAGEMENT_PREFIX}`,
+    manifestFile,
+    reload: async () => (await load()).ok,
+    now,
+  });
   const first = await load();
   if (!first.ok) throw new UserError(`cannot start the emulator: ${first.message}`, 'emulator-manifest');
   const identity = await ensureServerIdentity(workspace, host === '0.0.0.0' || host === '::' ? [] : [host]);
   if (identity.created) log(`created the local CA ${identity.caPath}`);
 
-  let baseUrl = '';
   const server = createInvokeServer({
     key: identity.keyPem,
     cert: identity.certPem,
@@ -76,15 +82,25 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
     bodyLimit,
     headersTimeoutMs: o.headersTimeoutMs ?? 10_000,
     log,
-    answer: (req, body): HttpAnswer => {
-      const s = { ...state!, now: now() };
+    answer: async (req, body, raw): Promise<HttpAnswer> => {
       if (req.pathname === MANAGEMENT_PREFIX || req.pathname.startsWith(`${MANAGEMENT_PREFIX}/`)) {
-        const a = managementAnswer(req.method, req.pathname.slice(MANAGEMENT_PREFIX.length) || '/', req.query, body, {
-          manifest: s.manifest, sessionId, baseUrl: `${baseUrl}${MANAGEMENT_PREFIX}`, loadedAt,
-        });
+        const path = req.pathname.slice(MANAGEMENT_PREFIX.length) || '/';
+        const a = await management.answer(req.method, path, req.query, body);
+        // The session id is a credential: never in the log.
         log(`management ${req.method} ${req.pathname} → ${a.status}`);
+        if (o.onManagement && !path.startsWith(SIGN_IN_PAGE)) {
+          let json: unknown;
+          try {
+            json = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+          } catch {
+            json = body.toString('utf8');
+          }
+          o.onManagement({ method: req.method, path, query: Object.fromEntries(req.query), headers: raw.headers, body: json, status: a.status, response: a.body ? JSON.parse(a.body) : undefined });
+        }
         return a;
       }
+      const s = { ...state!, now: now() };
+      const started = new Date(now());
       const target = `${req.method} ${req.pathname}${req.query.size ? `?${req.query}` : ''}`;
       const d = authorize(req, s);
       if (!d.ok) {
@@ -92,6 +108,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
         return jsonAnswer(d.status, { Message: d.message });
       }
       const a = invokeAnswer({ ...d, method: req.method, pathname: req.pathname, query: req.query, body });
+      management.recordRun({ workflow: d.workflow.name, key: d.key.name, environment: d.environment.name, status: a.status, start: started, end: new Date(Math.max(now(), started.getTime() + 1)) });
       log(`${target} → ${a.status} '${d.workflow.name}' as key '${d.key.name}' in ${d.environment.name}${d.note ? ` — ${d.note}` : ''}`);
       return a;
     },
@@ -126,7 +143,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
     port,
     caPath: identity.caPath,
     managementUrl: `${baseUrl}${MANAGEMENT_PREFIX}`,
-    managementSessionId: sessionId,
+    managementSessionId: management.initialSessionId,
     mode,
     files() {
       const certs = state?.manifest.keys.flatMap((k) => (k.certificate ? [k.certificate] : [])) ?? [];

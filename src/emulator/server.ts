@@ -6,6 +6,7 @@ import type { InvokeRequest } from './authorize';
 import type { HttpAnswer } from './respond';
 import { jsonAnswer } from './respond';
 import { thumbprintOfRaw } from './thumbprint';
+import { redactUrl } from '../core/site/client';
 import type { CertRequestMode } from './types';
 
 export const PROVIDE_CERT_HEADER = 'x-provide-client-certificate';
@@ -18,7 +19,7 @@ export interface ServerConfig {
   headersTimeoutMs: number;
   log: (line: string) => void;
   /** Answers one request whose body has been read and whose certificate is settled. */
-  answer: (req: InvokeRequest, body: Buffer, raw: IncomingMessage) => HttpAnswer;
+  answer: (req: InvokeRequest, body: Buffer, raw: IncomingMessage) => HttpAnswer | Promise<HttpAnswer>;
 }
 
 /** Per connection: the outcome of the one renegotiation renegotiate mode allows. */
@@ -94,7 +95,7 @@ function send(res: ServerResponse, a: HttpAnswer, close = false) {
 }
 
 function describe(req: IncomingMessage): string {
-  return `${req.method} ${req.url}`;
+  return `${req.method} ${redactUrl(req.url ?? '')}`;
 }
 
 /**
@@ -176,7 +177,7 @@ export function createInvokeServer(config: ServerConfig): https.Server {
       thumbprint: peerThumbprint(socket),
       noCertificateReason,
     };
-    send(res, config.answer(invoke, body, req));
+    send(res, await config.answer(invoke, body, req));
   }
 
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {

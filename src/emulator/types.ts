@@ -21,6 +21,14 @@ export interface EmulatorOptions {
   bodyLimit?: number;
   /** Close connections that have not sent complete headers within this time. Default 10 s. */
   headersTimeoutMs?: number;
+  /** Management API: the one password that signs in (default: any non-empty one). */
+  managementPassword?: string;
+  /** Management API sign-in: 'password' (Action 0, default) or 'redirect' (Action 1 via a local sign-in page). */
+  signIn?: 'password' | 'redirect';
+  /** Management API sessions end this long after sign-in (default: never). */
+  sessionLifetimeSeconds?: number;
+  /** Sees every management API request and answer (contract tests). */
+  onManagement?: (x: import('./management').ManagementExchange) => void;
   /** Clock, injectable for the disable delay. */
   now?: () => number;
 }

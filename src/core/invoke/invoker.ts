@@ -1,13 +1,12 @@
-import { X509Certificate, constants } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readBoundedSync } from '../boundedRead';
 import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
 import * as tls from 'node:tls';
-import { Agent, buildConnector } from 'undici';
+import type { Agent } from 'undici';
 import { UserError, messageOf } from '../errors';
-import { proxyFor, type ProxyRoute, type ProxySettings } from '../net/proxy';
-import { describeTrust, secureContextWithTrust, trustSourcesOf, type TrustOptions } from '../net/trust';
-import { openTunnel } from '../net/tunnel';
+import { buildAgent } from '../net/agent';
+import { proxyFor, type ProxyRoute } from '../net/proxy';
+import { describeTrust, trustSourcesOf, type TrustOptions } from '../net/trust';
 import { loadClientMaterial } from './credentials';
 import { cancelledError, toUserError, type Phase } from './netErrors';
 import type { InvokeResult, InvokeTimeouts } from './result';
@@ -25,16 +24,10 @@ export interface InvokeOptions {
   /** Passphrase of the key's private key or PFX (SecretStorage in the editor, env var in the CLI). */
   passphrase?: string;
   /** Proxy and trust settings (the editor's http.* settings, the CLI's --proxy/--no-proxy/--no-system-ca). */
-  network?: NetworkOptions;
+  network?: import('../net/agent').NetworkOptions;
 }
 
-export interface NetworkOptions {
-  proxy?: ProxySettings;
-  /** Trust the operating system's CAs besides Node's bundled ones (default true). */
-  systemCertificates?: boolean;
-  /** Environment for proxy variables, SSL_CERT_FILE and NODE_EXTRA_CA_CERTS (default process.env). */
-  env?: NodeJS.ProcessEnv;
-}
+export type { NetworkOptions } from '../net/agent';
 
 interface AgentEntry {
   keyName: string;
@@ -63,53 +56,16 @@ export class Invoker {
     if (hit) return hit;
 
     const material = loadClientMaterial(req.client, o.passphrase);
-    let manifestCa: string | undefined;
-    if (req.ca) {
-      manifestCa = readBoundedSync(req.ca, { field: req.adhoc ? '--ca' : 'flowgear.json "ca"' }).toString('utf8');
-    }
-    const trust: TrustOptions = { systemCertificates, manifestCa, env };
-    let secureContext: tls.SecureContext;
-    try {
-      secureContext = secureContextWithTrust(
-        {
-          cert: material.cert,
-          key: material.key,
-          pfx: material.pfx,
-          passphrase: material.passphrase,
-          // Tickets would let the client resume during a renegotiation and skip the certificate.
-          secureOptions: constants.SSL_OP_NO_TICKET,
-          maxVersion: req.tlsMaxVersion,
-        },
-        trust,
-      );
-    } catch (e) {
-      if (req.ca) throw new UserError(`${req.adhoc ? 'the --ca file' : 'the "ca" file'} ${req.ca}${req.adhoc ? '' : ' in flowgear.json'} is not a PEM certificate (${messageOf(e)})`, 'ca-file');
-      throw e;
-    }
-    const connector = buildConnector({
-      secureContext,
-      rejectUnauthorized: !req.insecure,
-      maxCachedSessions: 0,
-      timeout: connectTimeout,
-    } as buildConnector.BuildOptions);
-    const agent = new Agent({
-      keepAliveTimeout: 10_000,
-      connect: (opts, cb) => {
-        const started = performance.now();
-        const track = (socket: Socket | undefined) => {
-          if (socket) socketTimes.track(socket, started);
-        };
-        if (!proxy) {
-          track(connector(opts, cb) as unknown as Socket | undefined);
-          return;
-        }
-        // Through the proxy: a CONNECT tunnel, then our own TLS over it (end to end).
-        const port = Number(opts.port) || (opts.protocol === 'http:' ? 80 : 443);
-        openTunnel(proxy, opts.hostname, port, { timeoutMs: connectTimeout }).then(
-          (httpSocket) => track(connector({ ...opts, httpSocket } as buildConnector.Options, cb) as unknown as Socket | undefined),
-          (err: Error) => cb(err, null),
-        );
-      },
+    const manifestCa = req.ca ? readBoundedSync(req.ca, { field: req.adhoc ? '--ca' : 'flowgear.json "ca"' }).toString('utf8') : undefined;
+    const { agent, trust } = buildAgent({
+      target,
+      tls: { cert: material.cert, key: material.key, pfx: material.pfx, passphrase: material.passphrase, maxVersion: req.tlsMaxVersion },
+      ca: manifestCa,
+      caLabel: `${req.adhoc ? 'the --ca file' : 'the "ca" file'} ${req.ca}${req.adhoc ? '' : ' in flowgear.json'}`,
+      insecure: req.insecure,
+      connectTimeout,
+      network: { ...o.network, env },
+      onSocket: (socket, started) => socketTimes.track(socket, started),
     });
     const entry: AgentEntry = { keyName: req.client.keyName, agent, proxy, trust };
     this.agents.set(id, entry);

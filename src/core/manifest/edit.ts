@@ -103,3 +103,46 @@ export function newManifestText(site: string): string {
     ) + '\n'
   );
 }
+
+export type EntryArray = 'environments' | 'workflows' | 'keys';
+
+/** Sets (undefined: removes) one field of the named environment/workflow/key. */
+export function setEntryField(text: string, array: EntryArray, name: string, field: string, value: unknown): string {
+  const i = arrayItems(tree(text), array).findIndex((n) => nameOf(n) === name);
+  if (i < 0) throw new UserError(`There is no entry named '${name}' in '${array}' of flowgear.json.`, 'entry-not-found');
+  return apply(text, [array, i, field], value);
+}
+
+/**
+ * Appends an entry (undefined fields left out), creating the array when missing. Inserted
+ * as text right after the last entry in that entry's own style (one line or indented), so
+ * neighbouring entries and their trailing comments stay exactly as written.
+ */
+export function appendEntry(text: string, array: EntryArray, entry: Record<string, unknown>): string {
+  const root = tree(text);
+  const clean = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
+  const prop = root.children?.find((p) => p.children?.[0]?.value === array)?.children?.[1];
+  const last = prop?.type === 'array' ? prop.children?.[prop.children.length - 1] : undefined;
+  if (!last) return prop?.type === 'array' ? apply(text, [array, -1], clean, true) : apply(text, [array], [clean]);
+  const f = formattingOf(text);
+  const end = last.offset + last.length;
+  const lineStart = text.lastIndexOf('\n', last.offset) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const sameLine = text.slice(lineStart, last.offset).trim() !== '';
+  const oneLine = !text.slice(last.offset, end).includes('\n');
+  const unit = f.insertSpaces ? ' '.repeat(f.tabSize ?? 2) : '\t';
+  const body = oneLine ? JSON.stringify(clean, null, 1).replace(/\n\s*/g, ' ') : JSON.stringify(clean, null, unit).split('\n').join(`${f.eol}${indent}`);
+  if (sameLine) return `${text.slice(0, end)}, ${body}${text.slice(end)}`;
+  // A comment after the last entry on its line belongs to it: the new entry goes below.
+  const eolAt = text.indexOf('\n', end);
+  const lineEnd = eolAt < 0 ? text.length : text[eolAt - 1] === '\r' ? eolAt - 1 : eolAt;
+  const rest = text.slice(end, lineEnd);
+  const at = /^\s*(\/\/.*|\/\*.*\*\/\s*)$/.test(rest) ? lineEnd : end;
+  return `${text.slice(0, end)},${text.slice(end, at)}${f.eol}${indent}${body}${text.slice(at)}`;
+}
+
+/** Sets a top-level property (e.g. `siteApi`); undefined removes it. */
+export function setTopLevel(text: string, name: string, value: unknown): string {
+  tree(text);
+  return apply(text, [name], value);
+}

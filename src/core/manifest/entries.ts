@@ -188,6 +188,9 @@ export function readKeys(r: Reader, tree: Node): Key[] {
     }
     if (pfx && (certificate || privateKey)) {
       r.add(r.prop(node, 'pfx')!, 'error', 'key-material', `${what}: use either 'pfx' or 'certificate' + 'privateKey', not both.`);
+    } else if (!pfx && !certificate && !privateKey && !thumbprint) {
+      // Pulled from the Site: known there, but this workspace has no certificate for it yet.
+      r.add(r.startOf(node), 'warning', 'key-material', `${what} has no certificate here, so it cannot invoke: add 'certificate' + 'privateKey' (or 'pfx').`);
     } else if (!pfx && !(certificate && privateKey) && (certificate || privateKey || !thumbprint)) {
       // A thumbprint alone is a key known to Flowgear whose files live elsewhere (views, emulator).
       const missing = certificate ? "'privateKey'" : privateKey ? "'certificate'" : "'certificate' + 'privateKey' (or 'pfx')";

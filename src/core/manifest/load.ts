@@ -12,13 +12,13 @@ import { isUserError, messageOf, UserError } from '../errors';
 import { readEnvironments, readKeys, readWorkflows } from './entries';
 import { Reader } from './reader';
 import { checkReferences } from './references';
-import type { Environment, LoadResult, Manifest, Problem } from './types';
+import type { Environment, LoadResult, Manifest, Problem, SiteApi } from './types';
 
 export const MANIFEST_FILE = 'flowgear.json';
 /** A manifest is a few KiB; anything past this is not one. */
 export const MANIFEST_FILE_LIMIT = 4 * 1024 * 1024;
 
-export const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys'] as const;
+export const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys', 'siteApi'] as const;
 
 export function parseManifest(text: string, file: string): LoadResult {
   // Editors hide a BOM and count positions without it.
@@ -49,10 +49,20 @@ export function parseManifest(text: string, file: string): LoadResult {
   const environments = readEnvironments(r, tree);
   const workflows = readWorkflows(r, tree);
   const keys = readKeys(r, tree);
+  const siteApi = readSiteApi(r, tree);
   if (site === undefined) return { ok: false, problems: r.problems };
-  const manifest: Manifest = { file: abs, root, site, ...(ca ? { ca } : {}), environments, workflows, keys };
+  const manifest: Manifest = { file: abs, root, site, ...(ca ? { ca } : {}), environments, workflows, keys, ...(siteApi ? { siteApi } : {}) };
   checkReferences(r, manifest);
   return { ok: true, manifest, problems: sortProblems(r.problems) };
+}
+
+function readSiteApi(r: Reader, tree: Node): SiteApi | undefined {
+  const node = r.object(r.prop(tree, 'siteApi'), "'siteApi'");
+  if (!node) return undefined;
+  r.unknownProps(node, ['url', 'siteId'], "'siteApi'");
+  const url = r.url(node, 'url', "'siteApi'", true);
+  const siteId = r.string(node, 'siteId', "'siteApi'", true);
+  return url && siteId ? { url, siteId } : undefined;
 }
 
 function describeParseError(e: ParseError): string {

@@ -69,6 +69,14 @@ export interface Manifest {
   environments: Environment[];
   workflows: Workflow[];
   keys: Key[];
+  /** Where `site pull` found this Site in Flowgear's management API (no secrets). */
+  siteApi?: SiteApi;
+}
+
+export interface SiteApi {
+  /** The management API (pod) URL, e.g. https://api1.flowgear.net. */
+  url: string;
+  siteId: string;
 }
 
 /** A problem in the manifest file, with a 0-based range for diagnostics. */
