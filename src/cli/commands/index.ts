@@ -6,6 +6,7 @@ import { check } from './check';
 import { cert } from './cert';
 import { emulator } from './emulator';
 import { code } from './code';
+import { site } from './site';
 
 /**
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
@@ -18,4 +19,5 @@ export const commands: Record<string, Command> = {
   cert,
   emulator,
   code,
+  site,
 };
