@@ -17,6 +17,7 @@ import { parse, secretFromEnv, UsageError, type Command, type Io } from '../args
 import { loadForCli, table } from '../manifest';
 import { promptSecret } from '../prompt';
 import { loadSession, removeSession, saveSession } from '../session';
+import { networkFrom, networkOptions, networkUsage } from '../network';
 
 const usage = `Usage:
   flowgear-mtls site login --user U [--password-env VAR] [--api URL] [--ca FILE]
@@ -46,6 +47,8 @@ Connects flowgear.json to the Site through Flowgear's management API.
            The API cannot upload certificates: upload each new key's .cer in the console.
   logs     the workflow's recent runs with their nodes (--last N, default 1).
 
+${networkUsage}
+
 Exit codes: 0 ok (diff: no differences), 1 error or differences, 2 usage error.`;
 
 const options = {
@@ -60,6 +63,7 @@ const options = {
   yes: { type: 'boolean' },
   json: { type: 'boolean' },
   last: { type: 'string' },
+  ...networkOptions,
 } as const;
 
 type Values = ReturnType<typeof parse<typeof options>>['values'];
@@ -74,13 +78,13 @@ const ALLOWED: Record<string, (keyof typeof options)[]> = {
   logs: ['last', 'json', 'workspace', 'site'],
 };
 
-function client(io: Io): SiteClient {
+function client(values: Values, io: Io): SiteClient {
   const s = loadSession(io.env);
-  return new SiteClient({ apiUrl: s.apiUrl, user: s.user, sessionId: s.sessionId, caFile: s.ca, log: io.env.FLOWGEAR_DEBUG ? (l) => io.err(`${l}\n`) : undefined });
+  return new SiteClient({ apiUrl: s.apiUrl, user: s.user, sessionId: s.sessionId, caFile: s.ca, network: networkFrom(values, io), log: io.env.FLOWGEAR_DEBUG ? (l) => io.err(`${l}\n`) : undefined });
 }
 
-async function withClient<T>(io: Io, f: (c: SiteClient) => Promise<T>): Promise<T> {
-  const c = client(io);
+async function withClient<T>(values: Values, io: Io, f: (c: SiteClient) => Promise<T>): Promise<T> {
+  const c = client(values, io);
   try {
     return await f(c);
   } finally {
@@ -101,8 +105,9 @@ const out = (io: Io, v: unknown) => io.out(JSON.stringify(v, null, 2) + '\n');
 async function login(values: Values, io: Io): Promise<number> {
   if (!values.user) throw new UsageError('site login needs --user U');
   const ca = values.ca ? resolve(io.cwd, values.ca) : undefined;
-  const apiUrl = await resolveApiUrl(values.user, values.api, { caFile: ca });
-  const c = new SiteClient({ apiUrl, user: values.user, caFile: ca });
+  const network = networkFrom(values, io);
+  const apiUrl = await resolveApiUrl(values.user, values.api, { caFile: ca, network });
+  const c = new SiteClient({ apiUrl, user: values.user, caFile: ca, network });
   try {
     const how = await c.receiveUsername('');
     let token: string;
@@ -136,7 +141,7 @@ async function login(values: Values, io: Io): Promise<number> {
 async function logout(values: Values, io: Io): Promise<number> {
   let ended = false;
   try {
-    await withClient(io, async (c) => {
+    await withClient(values, io, async (c) => {
       await c.signOut();
       ended = true;
     });
@@ -150,7 +155,7 @@ async function logout(values: Values, io: Io): Promise<number> {
 }
 
 async function list(values: Values, io: Io): Promise<number> {
-  const sites = await withClient(io, (c) => c.sites());
+  const sites = await withClient(values, io, (c) => c.sites());
   if (values.json) out(io, sites.map((s) => ({ id: s.SiteId, name: s.Name })));
   else io.out(table([['NAME', 'ID'], ...sites.map((s) => [s.Name, s.SiteId])]));
   return 0;
@@ -171,7 +176,7 @@ async function pull(values: Values, io: Io): Promise<number> {
   const loaded = text !== undefined ? parseManifest(text, file) : undefined;
   if (loaded && !loaded.ok) throw new UserError(`${file} has errors; fix them (flowgear-mtls check) before pulling`, 'manifest-invalid');
   const m = loaded?.ok ? loaded.manifest : undefined;
-  return withClient(io, async (c) => {
+  return withClient(values, io, async (c) => {
     const state = await fetchSiteState(c, siteOf(values, m, c));
     const model = siteModel(state);
     const base = text ?? newManifestText(values['site-url'] ?? `https://${state.site.Name.toLowerCase().replace(/[^a-z0-9-]/g, '')}.flowgear.net`);
@@ -194,7 +199,7 @@ async function pull(values: Values, io: Io): Promise<number> {
 
 async function diff(values: Values, io: Io): Promise<number> {
   const m = await loadForCli(values.workspace, io);
-  return withClient(io, async (c) => {
+  return withClient(values, io, async (c) => {
     const state = await fetchSiteState(c, siteOf(values, m, c));
     const differences = compare(m, siteModel(state)).filter((i) => i.state !== 'same');
     if (values.json) out(io, { site: state.site.Name, siteId: state.site.SiteId, same: differences.length === 0, differences: differences.map((i) => ({ ...i, description: describeItem(i) })) });
@@ -216,7 +221,7 @@ function confirm(question: string): Promise<boolean> {
 
 async function push(values: Values, io: Io): Promise<number> {
   const m = await loadForCli(values.workspace, io);
-  return withClient(io, async (c) => {
+  return withClient(values, io, async (c) => {
     const state: SiteState = await fetchSiteState(c, siteOf(values, m, c));
     const plan = pushPlan(m, state);
     const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
@@ -252,7 +257,7 @@ async function logs(name: string | undefined, values: Values, io: Io): Promise<n
   if (!Number.isInteger(last) || last < 1 || last > 50) throw new UsageError(`--last expects a whole number from 1 to 50 (got '${values.last}')`);
   const file = findManifest(resolve(io.cwd, values.workspace ?? '.'));
   const loaded = file ? parseManifest(await readFile(file, 'utf8'), file) : undefined;
-  return withClient(io, async (c) => {
+  return withClient(values, io, async (c) => {
     const state = await fetchSiteState(c, siteOf(values, loaded?.ok ? loaded.manifest : undefined, c));
     const wf = state.workflows.find((w) => w.Workflow?.Name?.toLowerCase() === name.toLowerCase());
     if (!wf) throw new UserError(`no workflow '${name}' on site ${state.site.Name}`, 'workflow-not-found');
@@ -270,7 +275,8 @@ export const site: Command = {
     const { values, positionals } = parse(argv, options);
     const [sub, ...rest] = positionals;
     if (!sub || !(sub in ALLOWED)) throw new UsageError(`expected 'site login|logout|list|pull|diff|push|logs' (got '${['site', ...positionals].join(' ')}')`);
-    for (const k of Object.keys(values)) if (!ALLOWED[sub].includes(k as keyof typeof options)) throw new UsageError(`--${k} does not apply to 'site ${sub}'`);
+    const network = Object.keys(networkOptions);
+    for (const k of Object.keys(values)) if (!network.includes(k) && !ALLOWED[sub].includes(k as keyof typeof options)) throw new UsageError(`--${k} does not apply to 'site ${sub}'`);
     if (rest.length > (sub === 'logs' ? 1 : 0)) throw new UsageError(`unexpected argument '${rest[sub === 'logs' ? 1 : 0]}'`);
     switch (sub) {
       case 'login': return login(values, io);
