@@ -79,6 +79,7 @@ export const Setting = {
   bodyTimeoutMs: 'flowgear.invoke.bodyTimeoutMs',
   bodyDisplayLimitKb: 'flowgear.invoke.bodyDisplayLimitKb',
   provideClientCertificateHeader: 'flowgear.invoke.provideClientCertificateHeader',
+  systemCertificates: 'flowgear.invoke.systemCertificates',
   emulatorPort: 'flowgear.emulator.port',
   emulatorCertificateRequest: 'flowgear.emulator.certificateRequest',
   emulatorDisableDelaySeconds: 'flowgear.emulator.disableDelaySeconds',

@@ -74,6 +74,8 @@ export function resultSummary(r: InvokeResult) {
     timings: r.timings,
     sizes: r.sizes,
     protocol: r.protocol,
+    proxy: r.proxy,
+    serverTrust: r.serverTrust,
     key: r.request.client.keyName,
     environment: r.request.environment,
     workflow: r.request.workflow,

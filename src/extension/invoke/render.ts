@@ -130,6 +130,8 @@ ${row('Key', `<span id="key">Key: ${esc(m.request.client.keyName)}</span>`)}
 ${row('Environment', `<span id="environment">${esc(m.request.environment)}</span>${m.request.profile ? ` (_profile=${esc(m.request.profile)})` : ''}`)}
 ${m.request.workflow ? row('Workflow', esc(m.request.workflow)) : ''}
 ${r ? row('TLS', `${esc(r.protocol ?? '?')} ${esc(r.cipher ?? '')}`) : ''}
+${r?.serverTrust ? row('Server certificate', esc(r.serverTrust)) : ''}
+${r?.proxy ? row('Proxy', `${esc(r.proxy)} (CONNECT tunnel; TLS end to end)`) : ''}
 ${r ? row('Size', `${r.sizes.responseBody} bytes${r.bodyTruncated ? ' (display truncated; Save body writes all of it)' : ''}`) : ''}
 ${row('At', esc(new Date(m.at).toLocaleString()))}
 </table>

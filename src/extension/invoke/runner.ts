@@ -12,7 +12,7 @@ import type { ManifestStore } from '../manifest/store';
 import { Passphrases } from './passphrases';
 import type { ResponseModel } from './render';
 import { ResponseViews } from './responseView';
-import { invokeSettings } from '../common/settings';
+import { invokeSettings, networkSettings } from '../common/settings';
 import { walkthroughProgress } from '../walkthrough/progress';
 import { Command, StateKey } from '../ids';
 
@@ -28,6 +28,8 @@ export interface RunOutcome {
   body?: string;
   timings?: InvokeResult['timings'];
   protocol?: string;
+  proxy?: string;
+  serverTrust?: string;
   explanation?: string[];
   view: { title: string; html: string };
 }
@@ -100,7 +102,7 @@ export class Runner implements vscode.Disposable {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
           return this.passphrases.with(folder, request.client, (passphrase) =>
-            this.invoker.invoke(request, { signal: ac.signal, timeouts: settings.timeouts, bodyCap: settings.bodyCap, passphrase }),
+            this.invoker.invoke(request, { signal: ac.signal, timeouts: settings.timeouts, bodyCap: settings.bodyCap, passphrase, network: networkSettings() }),
           );
         },
       );
@@ -145,6 +147,8 @@ export class Runner implements vscode.Disposable {
       body: summary?.body,
       timings: summary?.timings,
       protocol: summary?.protocol,
+      proxy: summary?.proxy,
+      serverTrust: summary?.serverTrust,
       explanation: model.causes.map((c) => c.code),
       view,
     };
