@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../core/errors';
 import { loadManifest, MANIFEST_FILE } from '../core/manifest/load';
+import { LOCAL_MANIFEST_FILE } from '../core/manifest/local';
 import type { Manifest } from '../core/manifest/types';
 import { authorize, type AuthorizeState } from './authorize';
 import { ensureServerIdentity } from './identity';
@@ -147,7 +148,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
     mode,
     files() {
       const certs = state?.manifest.keys.flatMap((k) => (k.certificate ? [k.certificate] : [])) ?? [];
-      return [...new Set([manifestFile, ...certs])];
+      return [...new Set([manifestFile, join(dirname(manifestFile), LOCAL_MANIFEST_FILE), ...certs])];
     },
     async reload() {
       const r = await load();

@@ -11,13 +11,16 @@ const variants = LANGUAGES.filter((l) => LANGUAGE_INFO[l].variants.length)
 
 const usage = `Usage:
   flowgear-mtls code LANG WORKFLOW --key NAME [--env NAME] [--var k=v]... [--workspace DIR]
-                [--variant V] [--passphrase-env VAR]
+                [--variant V] [--passphrase-env VAR] [--local]
 
 Prints client code that invokes WORKFLOW with key NAME's client certificate, exactly as
 'flowgear-mtls invoke' would send it: URL with _profile, expanded path, query, headers and
 body, the manifest's CA. Key material is referenced by path, never embedded; a passphrase is
 read from the environment variable the code names (--passphrase-env, the key's
 passphraseEnv in flowgear.json, or FLOWGEAR_PASSPHRASE_<KEY>).
+
+Code is for colleagues: it is generated from the shared flowgear.json only. --local also
+applies your flowgear.local.json (e.g. a local emulator's site and CA).
 
 LANG: ${LANGUAGES.join(', ')}
 
@@ -35,6 +38,7 @@ const options = {
   workspace: { type: 'string' },
   variant: { type: 'string' },
   'passphrase-env': { type: 'string' },
+  local: { type: 'boolean' },
 } as const;
 
 function vars(list: string[] | undefined): Record<string, string> {
@@ -63,7 +67,7 @@ export const code: Command = {
     if (v['passphrase-env'] !== undefined && !isEnvVarName(v['passphrase-env'])) {
       throw new UsageError(`--passphrase-env expects a variable NAME (got '${v['passphrase-env']}')`);
     }
-    const manifest = await loadForCli(v.workspace, io);
+    const manifest = await loadForCli(v.workspace, io, { local: !!v.local });
     const req = resolveRequest(manifest, {
       workflow,
       key: v.key,

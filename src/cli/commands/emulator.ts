@@ -1,4 +1,7 @@
-import { relative, resolve } from 'node:path';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { ensureGitignored } from '../../core/certificates/gitignore';
+import { LOCAL_MANIFEST_FILE, withEmulatorSite } from '../../core/manifest/local';
 import { startEmulator, type CertRequestMode } from '../../emulator';
 import { watchFiles } from '../../emulator/watch';
 import { type Command, UsageError, parse } from '../args';
@@ -6,6 +9,7 @@ import { type Command, UsageError, parse } from '../args';
 const usage = `Usage:
   flowgear-mtls emulator [--workspace DIR] [--port N] [--host ADDR]
                 [--cert-request handshake|renegotiate] [--disable-delay S] [--body-limit BYTES]
+                [--write-local-override]
 
 Runs a local stand-in for a Flowgear site, driven by DIR/flowgear.json: HTTPS with client
 certificates, routing by the workflows' method + path template, and the key rules (certificate
@@ -21,6 +25,9 @@ when they change. Runs until Ctrl+C.
                         'X-Provide-Client-Certificate: Yes' (as IIS-style front ends do)
   --disable-delay S     a disabled key keeps working S seconds (Flowgear: up to 300)
   --body-limit BYTES    larger request bodies get 413 (default 1048576)
+  --write-local-override  point your flowgear.local.json (git-ignored, merged over flowgear.json
+                        by every command and the editor) at this emulator: "site" and "ca" —
+                        the shared flowgear.json, and code generated from it, stay untouched
 
 A management-API subset (sites, keys, environments, workflows) answers under /_management.`;
 
@@ -31,6 +38,7 @@ const options = {
   'cert-request': { type: 'string' },
   'disable-delay': { type: 'string' },
   'body-limit': { type: 'string' },
+  'write-local-override': { type: 'boolean' },
 } as const;
 
 function wholeNumber(v: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -63,10 +71,21 @@ export const emulator: Command = {
       log: (line) => io.out(`[${time()}] ${line}\n`),
     });
     const caRel = relative(workspace, emu.caPath).split('\\').join('/');
+    let override: string;
+    if (values['write-local-override']) {
+      const file = join(workspace, LOCAL_MANIFEST_FILE);
+      await ensureGitignored(workspace, [`/${LOCAL_MANIFEST_FILE}`]);
+      const old = await readFile(file, 'utf8').catch(() => undefined);
+      await writeFile(`${file}.tmp`, withEmulatorSite(old, emu.url, caRel));
+      await rename(`${file}.tmp`, file);
+      override = `  wrote ${LOCAL_MANIFEST_FILE} (git-ignored): "site": "${emu.url}", "ca": "${caRel}" — every command and the editor now invoke this emulator; delete the file to go back\n`;
+    } else {
+      override = `  to invoke it without editing the shared flowgear.json: flowgear-mtls emulator --write-local-override (writes your git-ignored ${LOCAL_MANIFEST_FILE})\n`;
+    }
     io.out(
       `listening on ${emu.url}\n` +
         `CA certificate: ${emu.caPath}\n` +
-        `  trust it in flowgear.json: "ca": "${caRel}" (site or environment), with "site" or "baseUrl": "${emu.url}"\n` +
+        override +
         `management API: ${emu.managementUrl} (auth=${emu.managementSessionId})\n` +
         'press Ctrl+C to stop\n',
     );

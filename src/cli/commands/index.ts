@@ -7,6 +7,7 @@ import { cert } from './cert';
 import { emulator } from './emulator';
 import { code } from './code';
 import { site } from './site';
+import { init } from './init';
 
 /**
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
@@ -20,4 +21,5 @@ export const commands: Record<string, Command> = {
   emulator,
   code,
   site,
+  init,
 };

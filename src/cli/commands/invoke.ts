@@ -10,11 +10,13 @@ import { requireManifest } from '../../core/manifest/load';
 import type { Manifest } from '../../core/manifest/types';
 import { type Command, type Io, UsageError, parse, secretFromEnv } from '../args';
 import { networkFrom, networkOptions, networkUsage } from '../network';
+import { TARGET_OPTIONS, TARGET_USAGE, targetOptions } from '../target';
 
 const usage = `Usage:
   flowgear-mtls invoke WORKFLOW --key NAME [--env NAME] [--var k=v]... [--data @file|text]
                 [--header 'K: V']... [--workspace DIR] [--timeout MS] [--repeat N] [--json]
                 [--passphrase-env VAR] [--proxy URL | --no-proxy] [--no-system-ca]
+                [--profile NAME] [--base-url URL]
   flowgear-mtls invoke --url URL (--cert FILE --key FILE | --pfx FILE) [--ca FILE] [--method M]
                 [--data …] [--header …] [--timeout MS] [--repeat N] [--json] [--passphrase-env VAR]
                 [--proxy URL | --no-proxy] [--no-system-ca]
@@ -30,6 +32,10 @@ variable named by --passphrase-env, never from the command line.
   --repeat N    N sequential invokes on one kept-alive connection; prints
                 { runs, statuses, latencyMs: { min, p50, p90, max } } with --json
   --timeout MS  limit for connecting, for the answer and for the whole invoke (default 30000)
+${TARGET_USAGE}
+
+flowgear.local.json beside flowgear.json (git-ignored, your own) overrides site, ca, environments'
+baseUrl/ca/tlsMaxVersion and keys' passphraseEnv/paths for every call.
 
 ${networkUsage}
 
@@ -52,6 +58,7 @@ const options = {
   ca: { type: 'string' },
   method: { type: 'string' },
   ...networkOptions,
+  ...TARGET_OPTIONS,
 } as const;
 
 function positiveInt(v: string | undefined, flag: string, dflt: number): number {
@@ -129,7 +136,7 @@ export const invoke: Command = {
     let req: ResolvedRequest;
     if (v.url !== undefined) {
       if (positionals.length) throw new UsageError('--url takes no WORKFLOW argument');
-      if (v.var || v.env || v.workspace) throw new UsageError('--var, --env and --workspace need a WORKFLOW from flowgear.json, not --url');
+      if (v.var || v.env || v.workspace || v.profile || v['base-url']) throw new UsageError('--var, --env, --profile, --base-url and --workspace need a WORKFLOW from flowgear.json, not --url');
       req = adhocRequest({
         url: v.url,
         method: v.method,
@@ -145,12 +152,15 @@ export const invoke: Command = {
       if (positionals.length !== 1) throw new UsageError('expected one WORKFLOW name (or --url URL); see flowgear-mtls invoke --help');
       if (!v.key) throw new UsageError('--key NAME is required (a key from flowgear.json)');
       if (v.cert || v.pfx || v.ca || v.method) throw new UsageError('--cert, --pfx, --ca and --method are for ad-hoc invokes with --url');
-      manifest = await requireManifest(resolve(io.cwd, v.workspace ?? '.'), 'use --workspace DIR, or --url for an ad-hoc invoke');
+      const vars = pairs(v.var, '=', '--var');
+      const target = targetOptions(v, vars);
+      manifest = await requireManifest(resolve(io.cwd, v.workspace ?? '.'), 'use --workspace DIR, flowgear-mtls init to create one, or --url for an ad-hoc invoke');
       req = resolveRequest(manifest, {
+        ...target,
         workflow: positionals[0],
         key: v.key,
         environment: v.env,
-        vars: pairs(v.var, '=', '--var'),
+        vars,
         headers,
         body,
         passphraseEnv: v['passphrase-env'],

@@ -21,6 +21,10 @@ export interface ResolveOptions {
   passphraseEnv?: string;
   /** `X-Provide-Client-Certificate: Yes` (default true; setting flowgear.invoke.provideClientCertificateHeader). */
   provideClientCertificateHeader?: boolean;
+  /** `_profile` to send instead of the environment's (CLI --profile). */
+  profile?: string;
+  /** Base URL to send to instead of the environment's (CLI --base-url), e.g. a local emulator. */
+  baseUrl?: string;
 }
 
 function byName<T extends { name: string }>(items: T[], name: string, what: string): T {
@@ -62,11 +66,14 @@ export function resolveRequest(manifest: Manifest, o: ResolveOptions): ResolvedR
   const workflow = findWorkflow(manifest, o.workflow);
   const key = findKey(manifest, o.key);
   const env = findEnvironment(manifest, o.environment ?? key.environment);
-  const { base, profile } = environmentTarget(manifest, env);
+  const target = environmentTarget(manifest, env);
+  const base = o.baseUrl?.replace(/\/+$/, '') ?? target.base;
+  const profile = o.profile ?? target.profile;
   const { path, query } = expandWorkflowPath(workflow.path, o.vars ?? {}, workflow.method);
   const url = new URL(base + path);
   for (const [k, v] of query) url.searchParams.append(k, v);
   for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.append(k, v);
+  if (o.profile !== undefined) url.searchParams.delete('_profile');
   if (profile && !url.searchParams.has('_profile')) url.searchParams.append('_profile', profile);
 
   const headers: Record<string, string> = { ...(workflow.headers ?? {}), ...(o.headers ?? {}) };

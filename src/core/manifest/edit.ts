@@ -5,7 +5,8 @@
  */
 import { applyEdits, modify, parseTree, type FormattingOptions, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
 import { UserError } from '../errors';
-import type { Key } from './types';
+import { parseTemplate } from './routes';
+import type { HttpMethod, Key } from './types';
 
 /** A key as written in the file: the model's fields, with paths as the user wants them stored
  *  (usually relative) and `enabled` optional (the loader defaults it to true). */
@@ -145,4 +146,42 @@ export function appendEntry(text: string, array: EntryArray, entry: Record<strin
 export function setTopLevel(text: string, name: string, value: unknown): string {
   tree(text);
   return apply(text, [name], value);
+}
+
+/** Adds a REST-bound workflow (`flowgear-mtls workflows add`); the template must parse. */
+export function addWorkflow(text: string, w: { name: string; method: HttpMethod; path: string }): string {
+  const root = tree(text);
+  parseTemplate(w.method, w.path);
+  const lower = w.name.toLowerCase();
+  if (arrayItems(root, 'workflows').some((x) => String(nameOf(x)).toLowerCase() === lower)) {
+    throw new UserError(`A workflow named '${w.name}' already exists in flowgear.json.`, 'duplicate-workflow');
+  }
+  return appendEntry(text, 'workflows', { name: w.name, method: w.method, path: w.path });
+}
+
+/**
+ * The commented starter of `flowgear-mtls init`: Production plus the given environments. Comments
+ * say where each value comes from in the Flowgear console; the JSON stays valid for the loader.
+ */
+export function initManifestText(site: string, environments: string[]): string {
+  const envs = [{ name: 'Production', production: true }, ...environments.filter((e) => e.toLowerCase() !== 'production').map((name) => ({ name }))];
+  const envLines = envs.map((e, i) => `    { ${Object.entries(e).map(([k, v]) => `"${k}": ${JSON.stringify(v)}`).join(', ')} }${i < envs.length - 1 ? ',' : ''}`);
+  return [
+    '// Flowgear workflows and certificate-based API keys of this folder (flowgear-mtls).',
+    '// Committed and shared: paths, names and thumbprints only, never private keys or passphrases.',
+    '// Per-user changes (a local emulator, a passphrase variable) go in flowgear.local.json (git-ignored).',
+    '{',
+    `  // Production base URL of the Site's API (Flowgear console: Site → Settings; ZA sites use .flowgear.io).`,
+    `  "site": ${JSON.stringify(site)},`,
+    '  // Site Environments: a non-Production key is called with ?_profile=<Env>.',
+    '  "environments": [',
+    ...envLines,
+    '  ],',
+    '  // REST-bound workflows (Workflow Settings → API Binding): flowgear-mtls workflows add NAME --method M --path /template',
+    '  "workflows": [],',
+    '  // Certificate-based API keys (Site → API Keys): flowgear-mtls keys add NAME --new',
+    '  "keys": []',
+    '}',
+    '',
+  ].join('\n');
 }

@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { isUserError, messageOf, UserError } from '../errors';
 import { readEnvironments, readKeys, readWorkflows } from './entries';
 import { Reader } from './reader';
+import { applyLocalOverride, LOCAL_MANIFEST_FILE } from './local';
 import { checkReferences } from './references';
 import type { Environment, LoadResult, Manifest, Problem, SiteApi } from './types';
 
@@ -92,13 +93,40 @@ function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-/** Reads and parses a manifest file; an unreadable file is a problem, not an exception. */
-export async function loadManifest(file: string): Promise<LoadResult> {
-  return (await readManifest(file)).result;
+export interface LoadOptions {
+  /** Merge flowgear.local.json from the same folder (default true); `code` reads the shared file alone. */
+  local?: boolean;
 }
 
-/** loadManifest, also returning the text read (undefined when the file could not be read). */
-export async function readManifest(file: string): Promise<{ text?: string; result: LoadResult }> {
+/**
+ * Reads and parses a manifest file, merged with the user's flowgear.local.json beside it —
+ * the one place the CLI, the editor's ManifestStore and the emulator get their manifest from.
+ * An unreadable file is a problem, not an exception; a broken override makes the load fail
+ * (silently ignoring it would send to the shared site what the user meant for a local one).
+ */
+export async function loadManifest(file: string, o: LoadOptions = {}): Promise<LoadResult> {
+  return (await readManifest(file, o)).result;
+}
+
+/** loadManifest, also returning the text of flowgear.json read (undefined when it could not be read). */
+export async function readManifest(file: string, o: LoadOptions = {}): Promise<{ text?: string; result: LoadResult }> {
+  const shared = await readSharedManifest(file);
+  if (!shared.result.ok || o.local === false) return shared;
+  const localFile = join(dirname(resolve(file)), LOCAL_MANIFEST_FILE);
+  let text: string;
+  try {
+    text = (await readBounded(localFile, { field: LOCAL_MANIFEST_FILE, limit: MANIFEST_FILE_LIMIT })).toString('utf8');
+  } catch (e) {
+    if (isUserError(e) && e.code === 'file-missing') return shared;
+    const zero = { line: 0, character: 0 };
+    return { text: shared.text, result: { ok: false, problems: [{ message: messageOf(e), severity: 'error', code: 'local-override', range: { start: zero, end: zero }, data: { file: localFile } }] } };
+  }
+  const merged = applyLocalOverride(shared.result.manifest, text, localFile);
+  if (merged.problems.length) return { text: shared.text, result: { ok: false, problems: merged.problems } };
+  return { text: shared.text, result: { ok: true, manifest: merged.manifest, problems: shared.result.problems } };
+}
+
+async function readSharedManifest(file: string): Promise<{ text?: string; result: LoadResult }> {
   let text: string;
   try {
     text = (await readBounded(file, { field: MANIFEST_FILE, limit: MANIFEST_FILE_LIMIT })).toString('utf8');
@@ -118,7 +146,9 @@ export async function readManifest(file: string): Promise<{ text?: string; resul
 export function manifestOrThrow(r: LoadResult, file: string): Manifest {
   if (r.ok) return r.manifest;
   const p = r.problems.find((x) => x.severity === 'error') ?? r.problems[0];
-  throw new UserError(`${file}:${(p?.range.start.line ?? 0) + 1}: ${p?.message ?? 'cannot be loaded'}`, 'manifest-invalid');
+  // Problems of flowgear.local.json carry their own file.
+  const own = typeof p?.data?.file === 'string' ? p.data.file : file;
+  throw new UserError(`${own}:${(p?.range.start.line ?? 0) + 1}: ${p?.message ?? 'cannot be loaded'}`, 'manifest-invalid');
 }
 
 /** Loads `dir/flowgear.json` or throws: `no-manifest` when there is none (`hint` says what to do), `manifest-invalid`. */

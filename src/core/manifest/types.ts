@@ -69,6 +69,8 @@ export interface Manifest {
   environments: Environment[];
   workflows: Workflow[];
   keys: Key[];
+  /** Absolute path of the flowgear.local.json merged over this manifest, if any (see local.ts). */
+  local?: string;
   /** Where `site pull` found this Site in Flowgear's management API (no secrets). */
   siteApi?: SiteApi;
 }

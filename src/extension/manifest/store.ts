@@ -20,6 +20,7 @@ import { UserError } from '../../core/errors';
 import { ContextKey } from '../ids';
 import { basename, resolve } from 'node:path';
 import { findManifest, manifestOrThrow, MANIFEST_FILE, readManifest } from '../../core/manifest/load';
+import { LOCAL_MANIFEST_FILE } from '../../core/manifest/local';
 import { keyStatusAsync, type KeyStatus } from '../../core/manifest/status';
 import type { Key, LoadResult, Manifest } from '../../core/manifest/types';
 
@@ -38,7 +39,7 @@ export interface FolderManifest {
 }
 
 /** Files whose change can change a view or a diagnostic. */
-const WATCHED = `{${MANIFEST_FILE},.gitignore,**/*.crt,**/*.cer,**/*.pem,**/*.der,**/*.key,**/*.pfx,**/*.p12}`;
+const WATCHED = `{${MANIFEST_FILE},${LOCAL_MANIFEST_FILE},.gitignore,**/*.crt,**/*.cer,**/*.pem,**/*.der,**/*.key,**/*.pfx,**/*.p12}`;
 const DEBOUNCE_MS = 150;
 
 export class ManifestStore implements vscode.Disposable {
