@@ -21,6 +21,8 @@ export interface InvokeRequest {
   thumbprint?: string;
   /** Why no certificate is there, when the front end knows more (renegotiation). */
   noCertificateReason?: string;
+  /** Expiry of the presented certificate. */
+  certificateNotAfter?: Date;
 }
 
 export interface AuthorizeState {
@@ -31,6 +33,8 @@ export interface AuthorizeState {
   disabledSince: Map<string, number>;
   disableDelayMs: number;
   now: number;
+  /** Accept expired client certificates (default: refuse them, see README "Expired certificates"). */
+  acceptExpired?: boolean;
 }
 
 export type Decision =
@@ -96,6 +100,9 @@ export function authorize(req: InvokeRequest, s: AuthorizeState): Decision {
   const key = s.keyring.byThumbprint.get(req.thumbprint);
   if (!key) return refuse(`unknown certificate: thumbprint ${req.thumbprint} belongs to no key in flowgear.json`);
 
+  if (!s.acceptExpired && req.certificateNotAfter && req.certificateNotAfter.getTime() < s.now) {
+    return refuse(`expired certificate: key '${key.name}'s certificate expired on ${req.certificateNotAfter.toISOString().slice(0, 10)} (start the emulator with --accept-expired to accept it)`);
+  }
   let note: string | undefined;
   if (!key.enabled) {
     const since = s.disabledSince.get(key.name) ?? s.now;

@@ -54,7 +54,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
       if (k.enabled) disabledSince.delete(k.name);
       else if (!disabledSince.has(k.name)) disabledSince.set(k.name, t);
     }
-    state = { manifest, keyring, router: routing.router, disabledSince, disableDelayMs, now: t };
+    state = { manifest, keyring, router: routing.router, disabledSince, disableDelayMs, now: t, acceptExpired: o.acceptExpiredCertificates ?? false };
     management.setManifest(manifest);
     const counts = `${manifest.keys.length} key(s), ${manifest.workflows.length} workflow(s), ${manifest.environments.length} environment(s)`;
     log(`loaded ${manifestFile}: ${counts}`);

@@ -28,6 +28,12 @@ const renegotiated = new WeakMap<TLSSocket, Promise<void>>();
 /** Per connection: the client certificate's thumbprint (null = none), computed once. */
 const peerThumbprints = new WeakMap<TLSSocket, string | null>();
 
+/** Expiry of the client certificate, for the emulator's expired-certificate rule. */
+function peerNotAfter(socket: TLSSocket): Date | undefined {
+  const cert = socket.getPeerCertificate();
+  return cert && cert.valid_to ? new Date(cert.valid_to) : undefined;
+}
+
 function peerThumbprint(socket: TLSSocket): string | undefined {
   let t = peerThumbprints.get(socket);
   if (t === undefined) {
@@ -175,6 +181,7 @@ export function createInvokeServer(config: ServerConfig): https.Server {
       query: url.searchParams,
       host: req.headers.host,
       thumbprint: peerThumbprint(socket),
+      certificateNotAfter: peerNotAfter(socket),
       noCertificateReason,
     };
     send(res, await config.answer(invoke, body, req));

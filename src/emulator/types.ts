@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   sessionLifetimeSeconds?: number;
   /** Sees every management API request and answer (contract tests). */
   onManagement?: (x: import('./management').ManagementExchange) => void;
+  /** Accept expired client certificates; default false: refused with 404 like any other refusal. */
+  acceptExpiredCertificates?: boolean;
   /** Clock, injectable for the disable delay. */
   now?: () => number;
 }

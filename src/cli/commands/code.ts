@@ -1,5 +1,6 @@
 import { generate, isLanguage, LANGUAGE_INFO, LANGUAGES } from '../../core/codegen';
 import { prepareForCodegen } from '../../core/codegen/prepare';
+import { expiryWarning } from '../../core/invoke/credentials';
 import { resolveRequest } from '../../core/invoke/resolve';
 import { isEnvVarName } from '../../core/manifest/entries';
 import { type Command, UsageError, parse } from '../args';
@@ -75,6 +76,8 @@ export const code: Command = {
       vars: vars(v.var),
       passphraseEnv: v['passphrase-env'],
     });
+    const expired = expiryWarning(req.client);
+    if (expired) io.err(`warning: ${expired}\n`);
     io.out(generate(lang, prepareForCodegen(req, manifest), { variant: v.variant }));
     return 0;
   },

@@ -9,7 +9,7 @@ import { type Command, UsageError, parse } from '../args';
 const usage = `Usage:
   flowgear-mtls emulator [--workspace DIR] [--port N] [--host ADDR]
                 [--cert-request handshake|renegotiate] [--disable-delay S] [--body-limit BYTES]
-                [--write-local-override]
+                [--write-local-override] [--accept-expired]
 
 Runs a local stand-in for a Flowgear site, driven by DIR/flowgear.json: HTTPS with client
 certificates, routing by the workflows' method + path template, and the key rules (certificate
@@ -25,6 +25,8 @@ when they change. Runs until Ctrl+C.
                         'X-Provide-Client-Certificate: Yes' (as IIS-style front ends do)
   --disable-delay S     a disabled key keeps working S seconds (Flowgear: up to 300)
   --body-limit BYTES    larger request bodies get 413 (default 1048576)
+  --accept-expired      accept expired client certificates (default: refuse them with 404, as
+                        this tool assumes Flowgear does — see README, Expired certificates)
   --write-local-override  point your flowgear.local.json (git-ignored, merged over flowgear.json
                         by every command and the editor) at this emulator: "site" and "ca" —
                         the shared flowgear.json, and code generated from it, stay untouched
@@ -39,6 +41,7 @@ const options = {
   'disable-delay': { type: 'string' },
   'body-limit': { type: 'string' },
   'write-local-override': { type: 'boolean' },
+  'accept-expired': { type: 'boolean' },
 } as const;
 
 function wholeNumber(v: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -68,6 +71,7 @@ export const emulator: Command = {
       certRequest: mode as CertRequestMode,
       disableDelaySeconds: wholeNumber(values['disable-delay'], '--disable-delay'),
       bodyLimit: wholeNumber(values['body-limit'], '--body-limit'),
+      acceptExpiredCertificates: values['accept-expired'],
       log: (line) => io.out(`[${time()}] ${line}\n`),
     });
     const caRel = relative(workspace, emu.caPath).split('\\').join('/');

@@ -1,6 +1,6 @@
 import { BODY_FILE_LIMIT, readBoundedSync } from '../../core/boundedRead';
 import { resolve } from 'node:path';
-import { certificateFacts } from '../../core/invoke/credentials';
+import { certificateFacts, expiryWarning } from '../../core/invoke/credentials';
 import { explain404 } from '../../core/invoke/explain404';
 import { Invoker } from '../../core/invoke/invoker';
 import { adhocRequest, resolveRequest } from '../../core/invoke/resolve';
@@ -168,6 +168,8 @@ export const invoke: Command = {
     }
 
     const network = networkFrom(v, io);
+    const expired = expiryWarning(req.client);
+    if (expired) io.err(`warning: ${expired}\n`);
     const invoker = new Invoker();
     const timeouts = timeout ? { connect: timeout, headers: timeout, body: timeout, total: timeout } : undefined;
     const ac = new AbortController();

@@ -84,6 +84,17 @@ export function loadClientMaterial(c: ClientCertificate, passphrase: string | un
   return { cert: pem, key: keyText, passphrase, notAfter: new Date(x509.validTo), thumbprint: sha1Thumbprint(x509) };
 }
 
+/**
+ * The one expired-certificate rule's warning for a request about to be sent or turned into
+ * code (README, "Expired certificates"): the call is still made — Flowgear's documentation
+ * does not say it refuses one — but a 404 is the expected answer.
+ */
+export function expiryWarning(c: ClientCertificate, now = Date.now()): string | undefined {
+  const { notAfter } = certificateFacts(c);
+  if (!notAfter || notAfter.getTime() >= now) return undefined;
+  return `key '${c.keyName}': the certificate expired on ${notAfter.toISOString().slice(0, 10)}; expect Flowgear to refuse it (404). Make a new one: flowgear-mtls cert new --name ${c.keyName}, then upload its .cer`;
+}
+
 /** Expiry and thumbprint of a key's certificate file, for 404 explanations; undefined when unreadable or PFX. */
 export function certificateFacts(c: ClientCertificate): { notAfter?: Date; fileThumbprint?: string } {
   if (!c.certificate) return {};

@@ -81,7 +81,7 @@ async function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Promise
     const warnDays = opts.expiryWarningDays ?? 30;
     const when = cert.notAfter.toISOString().slice(0, 10);
     if (cert.expired) {
-      add(certProp, 'warning', 'certificate-expired', `Key '${key.name}': the certificate expired on ${when}; Flowgear will refuse it. Generate a new one and upload it.`, { notAfter: when });
+      add(certProp, 'error', 'certificate-expired', `Key '${key.name}': the certificate expired on ${when}; Flowgear will refuse it. Generate a new one and upload it.`, { notAfter: when });
     } else if (cert.daysLeft <= warnDays) {
       add(certProp, 'warning', 'certificate-expiring', `Key '${key.name}': the certificate expires on ${when} (in ${cert.daysLeft} day${cert.daysLeft === 1 ? '' : 's'}).`, { notAfter: when, daysLeft: cert.daysLeft });
     }

@@ -55,11 +55,11 @@ describe('manifest diagnostics', () => {
     assert.equal(p.data?.thumbprint, fx.keys.ci.thumbprint);
   });
 
-  it('expired and expiring certificates are warnings (clock moved, real 30-day certs)', async () => {
+  it('an expired certificate is an error (was a warning, issue 18), an expiring one a warning (clock moved, real 30-day certs)', async () => {
     const later = new Date(Date.now() + 40 * 86_400_000);
     const expired = only(await check(fx.manifest, { now: later }), 'certificate-expired');
     assert.equal(expired.length, 2);
-    assert.ok(expired.every((p) => p.severity === 'warning'));
+    assert.ok(expired.every((p) => p.severity === 'error'));
     const soon = new Date(Date.now() + 25 * 86_400_000);
     const expiring = only(await check(fx.manifest, { now: soon, expiryWarningDays: 10 }), 'certificate-expiring');
     assert.equal(expiring.length, 2);
