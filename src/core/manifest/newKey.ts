@@ -3,8 +3,8 @@
  * the thumbprint Flowgear will show, and a check that a private key belongs to its certificate.
  * Nothing here writes; the caller adds the entry with edit.ts's addKey.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
+import { readBoundedSync } from '../boundedRead';
 import { inspectCertificateFile } from '../certificates/inspect';
 import { keyMatchesCertificate } from '../certificates/keys';
 import { UserError } from '../errors';
@@ -36,14 +36,9 @@ export function permittedWorkflows(m: Manifest, names: string[]): string[] {
 /** Thumbprint of an existing certificate + private key pair; refuses a key of another certificate. */
 export function existingPemKey(certificate: string, privateKey: string, passphrase?: string): { thumbprint: string } {
   const [info] = inspectCertificateFile(certificate);
-  let keyText: Buffer;
-  try {
-    keyText = readFileSync(privateKey);
-  } catch {
-    throw new UserError(`${privateKey} cannot be read.`, 'unreadable');
-  }
+  const keyText = readBoundedSync(privateKey, { field: '--private-key' });
   // An encrypted key without its passphrase cannot be compared; invoke checks it then.
-  if ((passphrase !== undefined || !/ENCRYPTED/.test(keyText.toString('latin1'))) && !keyMatchesCertificate(keyText, readFileSync(certificate), passphrase)) {
+  if ((passphrase !== undefined || !/ENCRYPTED/.test(keyText.toString('latin1'))) && !keyMatchesCertificate(keyText, readBoundedSync(certificate, { field: '--certificate' }), passphrase)) {
     throw new UserError(`${privateKey} does not belong to ${certificate} (their public keys differ).`, 'key-mismatch');
   }
   return { thumbprint: info.thumbprint };
