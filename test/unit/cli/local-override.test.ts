@@ -8,6 +8,7 @@ import { applyLocalOverride } from '../../../src/core/manifest/local';
 import { loadManifest, parseManifest } from '../../../src/core/manifest/load';
 import { makeFixtureWorkspace, type FixtureWorkspace } from '../helpers/fixture';
 import { memoryIo } from '../helpers/io';
+import { stopChild } from '../helpers/stop';
 
 const cli = join(process.cwd(), 'dist', 'cli.js');
 
@@ -69,8 +70,7 @@ describe('flowgear.local.json: a per-user override (issue 18 point 2)', () => {
       });
     });
     after(async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('close', r));
+      await stopChild(child);
       fx.cleanup();
     });
     const run = async (...argv: string[]) => {
