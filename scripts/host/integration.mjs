@@ -1,12 +1,14 @@
 // Runs dist/test/suite/index.js inside a real VS Code extension host (offline web host)
 // on a fresh copy of test/integration/workspace/, streaming the extension host's output.
-// `runIntegration()` → { passed, failed }; a host that cannot start or times out is a failure.
+// `runIntegration({ host })` → { passed, failed }; a host that cannot start or times out is a
+// failure. `node scripts/host/integration.mjs` runs it in every host of install.mjs's HOSTS
+// (FLOWGEAR_HOSTS=1.139 for one), as `npm run test:integration` does.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHost } from './host.mjs';
-import { ROOT } from './install.mjs';
+import { DEFAULT_HOST, HOSTS, ROOT } from './install.mjs';
 import { formatLog, isChatter, outcome } from './result.mjs';
 
 const SUITE = join(ROOT, 'dist', 'test', 'suite', 'index.js');
@@ -14,10 +16,11 @@ const FIXTURE = join(ROOT, 'test', 'integration', 'workspace');
 const RESULTS = join(ROOT, 'test-results');
 
 /**
- * @param {{ grep?: string, timeoutMs?: number, headless?: boolean }} [o]
+ * @param {{ host?: keyof typeof HOSTS, grep?: string, timeoutMs?: number, headless?: boolean }} [o]
  * @returns {Promise<{ passed: number, failed: number }>}
  */
-export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, timeoutMs = 10 * 60_000, headless = true } = {}) {
+export async function runIntegration({ host = DEFAULT_HOST, grep = process.env.FLOWGEAR_TEST_GREP, timeoutMs = 10 * 60_000, headless = true } = {}) {
+  const label = `integration (VS Code ${HOSTS[host]?.vscode ?? host})`;
   const tmp = mkdtempSync(join(tmpdir(), 'flowgear-it-'));
   const workspace = join(tmp, 'workspace');
   cpSync(FIXTURE, workspace, { recursive: true });
@@ -25,7 +28,7 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
   // wipe dist/ while this run is in progress.
   const extension = join(tmp, 'extension');
   if (!(await snapshotExtension(extension))) {
-    console.error(`integration: dist/extension.js or ${SUITE} is missing (not built, or a concurrent build is running) — run \`node esbuild.mjs\``);
+    console.error(`${label}: dist/extension.js or ${SUITE} is missing (not built, or a concurrent build is running) — run \`node esbuild.mjs\``);
     rmSync(tmp, { recursive: true, force: true });
     return { passed: 0, failed: 1 };
   }
@@ -40,39 +43,44 @@ export async function runIntegration({ grep = process.env.FLOWGEAR_TEST_GREP, ti
   let exited = () => {};
   const done = new Promise((res) => { exited = res; });
 
-  let host;
+  let workbench;
   let timer;
   const run = { output: '' };
   try {
     const started = Date.now();
-    host = await startHost({
+    workbench = await startHost({
+      host,
       workspace,
       extensionDevelopmentPath: extension,
       extensionTestsPath: join(extension, 'dist', 'test', 'suite', 'index.js'),
       headless,
       // The server passes its environment on to the extension host; '' clears an outer value.
       // FLOWGEAR_REPO_ROOT: the extension runs from a snapshot, so tests find repo files through it.
-      env: { FLOWGEAR_TEST_GREP: grep ?? '', FLOWGEAR_TEST_WORKSPACE: workspace, FLOWGEAR_REPO_ROOT: ROOT },
+      // FLOWGEAR_HOST_*: the VS Code and Node this host must be (checked by host.test.ts).
+      env: {
+        FLOWGEAR_TEST_GREP: grep ?? '', FLOWGEAR_TEST_WORKSPACE: workspace, FLOWGEAR_REPO_ROOT: ROOT,
+        FLOWGEAR_HOST_VSCODE: HOSTS[host].vscode, FLOWGEAR_HOST_NODE: HOSTS[host].node ?? process.versions.node,
+      },
       onLog: (_type, args) => print(formatLog(args)),
       onExit: (code) => exited(code),
     });
-    console.log(`integration: workbench loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`${label}: workbench loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const timeout = new Promise((res) => { timer = setTimeout(() => res('timeout'), timeoutMs); });
     const result = await Promise.race([done, timeout]);
     if (result === 'timeout') {
-      const shot = await screenshot(host.page, 'integration-timeout');
-      console.error(`integration: no result within ${timeoutMs / 1000} s${shot ? ` — screenshot ${shot}` : ''}`);
+      const shot = await screenshot(workbench.page, `integration-${host}-timeout`);
+      console.error(`${label}: no result within ${timeoutMs / 1000} s${shot ? ` — screenshot ${shot}` : ''}`);
       Object.assign(run, { timedOut: true });
     } else {
       Object.assign(run, { exitCode: result });
     }
   } catch (e) {
-    console.error(`integration: the VS Code host failed: ${e instanceof Error ? e.message : e}`);
-    if (host) await screenshot(host.page, 'integration-error');
+    console.error(`${label}: the VS Code host failed: ${e instanceof Error ? e.message : e}`);
+    if (workbench) await screenshot(workbench.page, `integration-${host}-error`);
     Object.assign(run, { error: String(e) });
   } finally {
     clearTimeout(timer);
-    await host?.close();
+    await workbench?.close();
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
   return outcome({ ...run, output });
@@ -115,8 +123,27 @@ async function screenshot(page, name) {
   }
 }
 
+/** The hosts to run in: FLOWGEAR_HOSTS (comma-separated ids) or all of them. */
+export function hostsToRun() {
+  const ids = (process.env.FLOWGEAR_HOSTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) if (!HOSTS[id]) throw new Error(`FLOWGEAR_HOSTS: unknown host '${id}' (one of: ${Object.keys(HOSTS).join(', ')})`);
+  return ids.length ? ids : Object.keys(HOSTS);
+}
+
+/** The suite in each host, one after the other (each is a VS Code server + chromium). */
+export async function runIntegrationInHosts() {
+  let passed = 0, failed = 0;
+  for (const host of hostsToRun()) {
+    const r = await runIntegration({ host });
+    console.log(`integration (VS Code ${HOSTS[host].vscode}): ${r.passed} passed, ${r.failed} failed`);
+    passed += r.passed;
+    failed += r.failed;
+  }
+  return { passed, failed };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const r = await runIntegration();
+  const r = await runIntegrationInHosts();
   console.log(`integration: ${r.passed} passed, ${r.failed} failed`);
   process.exit(r.failed > 0 || r.passed === 0 ? 1 : 0);
 }

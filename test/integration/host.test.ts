@@ -24,4 +24,9 @@ describe('integration host', () => {
     assert.ok(repo, 'FLOWGEAR_REPO_ROOT is set');
     assert.equal(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).name, 'flowgear-mtls');
   });
+
+  it('is the VS Code and Node.js the runner started (1.100 on Node 20, 1.139 on Node 24)', () => {
+    assert.equal(vscode.version, process.env.FLOWGEAR_HOST_VSCODE);
+    assert.equal(process.versions.node, process.env.FLOWGEAR_HOST_NODE, 'the extension host runs on the server\'s Node');
+  });
 });
