@@ -11,6 +11,7 @@ import { register as registerCertificates } from './certificates';
 import { register as registerEmulator } from './emulator';
 import { register as registerCodegen } from './codegen';
 import { register as registerWalkthrough } from './walkthrough';
+import { register as registerSite } from './site';
 
 /**
  * The one registration point. Each capability lives in its own module and exposes
@@ -34,9 +35,10 @@ export function activate(context: vscode.ExtensionContext) {
 
   const certificates = registerCertificates(context);
   registerWalkthrough(context);
+  const site = registerSite(context);
 
   activationMs = performance.now() - started;
-  return { activationMs: () => activationMs, ...keys, ...workflows, ...certificates, ...emulator };
+  return { activationMs: () => activationMs, ...keys, ...workflows, ...certificates, ...emulator, ...site };
 }
 
 /** What activate() returns (tests read views and viewer state through it). */

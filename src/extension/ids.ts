@@ -37,6 +37,12 @@ export const Command = {
   certCopySha256: 'flowgear.cert.copySha256',
   certShowDetails: 'flowgear.cert.showDetails',
   walkthroughOpen: 'flowgear.walkthrough.open',
+  siteSignIn: 'flowgear.site.signIn',
+  siteSignOut: 'flowgear.site.signOut',
+  sitePull: 'flowgear.site.pull',
+  siteCompare: 'flowgear.site.compare',
+  sitePush: 'flowgear.site.push',
+  siteShowRunLog: 'flowgear.site.showRunLog',
 } as const;
 export type CommandId = (typeof Command)[keyof typeof Command];
 
@@ -51,6 +57,7 @@ export const ContextKey = {
   walkthroughKeyCreated: 'flowgear.walkthrough.keyCreated',
   walkthroughInvoked: 'flowgear.walkthrough.invoked',
   walkthroughCopiedAsCode: 'flowgear.walkthrough.copiedAsCode',
+  siteSignedIn: 'flowgear.site.signedIn',
 } as const;
 
 /** Keys in workspaceState / globalState. */
