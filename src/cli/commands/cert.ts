@@ -8,6 +8,7 @@ import {
   writeKeyFiles,
   writeNewFiles,
   derToPem,
+  dateText,
   type CertificateInfo,
 } from '../../core/certificates';
 import { UserError } from '../../core/errors';
@@ -71,31 +72,30 @@ async function readInput(file: string, io: Io): Promise<Buffer> {
   return readBounded(resolve(io.cwd, file), { field: 'certificate file' });
 }
 
-/** PFX files need a passphrase: ask for it up front instead of failing first. */
+/** A PFX is first tried without a passphrase (NULL and empty: Windows and pyca "no password"
+ *  exports); only one that needs it makes the terminal prompt. */
 async function inspectFile(file: string, env: string | undefined, io: Io): Promise<CertificateInfo[]> {
   const bytes = await readInput(file, io);
-  const isPfx = /\.(pfx|p12)$/i.test(file) || (bytes[0] === 0x30 && bytes.includes(Buffer.from([0x02, 0x01, 0x03])) && bytes.indexOf(Buffer.from([0x02, 0x01, 0x03])) < 6);
-  let pass = secretFromEnv(env, io.env);
-  if (isPfx && pass === undefined && interactive()) pass = await promptSecret(`Passphrase for ${basename(file)}: `);
   try {
-    return inspectCertificates(bytes, { fileName: file, passphrase: pass });
+    return inspectCertificates(bytes, { fileName: file, passphrase: secretFromEnv(env, io.env) });
   } catch (e) {
-    if (e instanceof UserError && e.code === 'pfx-passphrase-required')
-      throw new UserError(`${e.message} Name the environment variable that holds it: --passphrase-env VAR.`, e.code);
-    throw e;
+    if (!(e instanceof UserError) || e.code !== 'pfx-passphrase-required') throw e;
+    if (interactive()) return inspectCertificates(bytes, { fileName: file, passphrase: await promptSecret(`Passphrase for ${basename(file)}: `) });
+    throw new UserError(`${e.message} Name the environment variable that holds it: --passphrase-env VAR.`, e.code);
   }
 }
 
-const iso = (i: CertificateInfo) => ({ ...i, notBefore: i.notBefore.toISOString(), notAfter: i.notAfter.toISOString() });
+// toJSON: ISO text, or null for a malformed time (its raw text is in notBeforeRaw/notAfterRaw).
+const iso = (i: CertificateInfo) => ({ ...i, notBefore: i.notBefore.toJSON(), notAfter: i.notAfter.toJSON(), daysLeft: Number.isNaN(i.daysLeft) ? null : i.daysLeft });
 
 export function formatInfo(i: CertificateInfo): string {
-  const validity = i.expired ? `EXPIRED ${-i.daysLeft} day(s) ago` : `expires in ${i.daysLeft} day(s)`;
+  const validity = Number.isNaN(i.daysLeft) ? 'expiry date unreadable' : i.expired ? `EXPIRED ${-i.daysLeft} day(s) ago` : `expires in ${i.daysLeft} day(s)`;
   const key = i.keyType + (i.keySize ? ` ${i.keySize}` : '') + (i.curve ? ` (${i.curve})` : '');
   return [
     `Subject:     ${i.subject || '(empty)'}`,
     `Issuer:      ${i.issuer || '(empty)'}${i.selfSigned ? ' (self-signed)' : ''}`,
     `Serial:      ${i.serialNumber}`,
-    `Valid:       ${i.notBefore.toISOString()} → ${i.notAfter.toISOString()} (${validity})`,
+    `Valid:       ${dateText(i.notBefore, i.notBeforeRaw, true)} → ${dateText(i.notAfter, i.notAfterRaw, true)} (${validity})`,
     `Key:         ${key}, ${i.signatureAlgorithm}`,
     `Thumbprint:  ${i.thumbprint}`,
     `SHA-256:     ${i.sha256}`,

@@ -70,6 +70,13 @@ export interface CertificateParts {
   issuerName: Buffer;
   subjectName: Buffer;
   spki: Buffer;
+  /** OID of the subject public key's algorithm. */
+  keyAlgorithmOid: string;
+  /** Whether that AlgorithmIdentifier carries parameters (a DSA key may inherit them from its issuer). */
+  keyHasParameters: boolean;
+  /** The validity times exactly as written (UTCTime/GeneralizedTime text), for when they do not parse. */
+  notBeforeRaw: string;
+  notAfterRaw: string;
   /** extnID → extnValue content (the inner DER). */
   extensions: Map<string, Buffer>;
 }
@@ -89,12 +96,18 @@ export function certificateParts(der: Buffer): CertificateParts {
       extensions.set(decodeOid(content(der, parts[0])), content(der, parts[parts.length - 1]));
     }
   }
+  const [notBefore, notAfter] = children(der, f[off + 3]);
+  const keyAlg = children(der, children(der, f[off + 5])[0]);
   return {
     tbs,
     signatureAlgorithmOid: algOid,
     issuerName: raw(der, f[off + 2]),
     subjectName: raw(der, f[off + 4]),
     spki: raw(der, f[off + 5]),
+    keyAlgorithmOid: decodeOid(content(der, keyAlg[0])),
+    keyHasParameters: keyAlg.length > 1 && keyAlg[1].tag !== 0x05,
+    notBeforeRaw: content(der, notBefore).toString('latin1'),
+    notAfterRaw: content(der, notAfter).toString('latin1'),
     extensions,
   };
 }
@@ -104,4 +117,77 @@ export function subjectPublicKeyBits(spki: Buffer): Buffer {
   const outer = readTlv(spki, 0);
   const bits = children(spki, outer)[1];
   return spki.subarray(bits.contentStart + 1, bits.end);
+}
+
+/** What a DER file holds, told apart by the shape of its first fields (no full parse). */
+export type DerKind = 'certificate' | 'crl' | 'csr' | 'ocsp-request' | 'ocsp-response' | 'pkcs7' | 'pfx' | 'private-key' | 'unknown';
+
+const SEQ = 0x30;
+const INT = 0x02;
+const isTime = (t: Tlv | undefined) => t?.tag === 0x17 || t?.tag === 0x18;
+
+function smallInt(buf: Buffer, t: Tlv | undefined): number | undefined {
+  return t?.tag === INT && t.end - t.contentStart === 1 ? buf[t.contentStart] : undefined;
+}
+
+/** Kind by the ASN.1 structure; undefined when it does not even walk (truncated, BER). */
+function kindByStructure(b: Buffer): DerKind | undefined {
+  let top: Tlv[];
+  try {
+    const outer = readTlv(b, 0);
+    if (outer.tag !== SEQ) return 'unknown';
+    top = children(b, outer);
+  } catch {
+    return undefined;
+  }
+  const first = top[0];
+  if (!first) return 'unknown';
+  if (first.tag === 0x0a) return 'ocsp-response'; // responseStatus ENUMERATED
+  if (first.tag === INT) {
+    const v = smallInt(b, first);
+    return v === 3 ? 'pfx' : v === 0 || v === 1 ? 'private-key' : 'unknown';
+  }
+  if (first.tag === 0x06) return decodeOidSafe(content(b, first)) === '1.2.840.113549.1.7.2' ? 'pkcs7' : 'unknown';
+  if (first.tag !== SEQ) return 'unknown';
+  let f: Tlv[];
+  try {
+    f = children(b, first);
+  } catch {
+    return undefined;
+  }
+  const tags = f.map((t) => t.tag);
+  // Certificate: [0] version?, serial, signature, issuer, validity, subject, spki.
+  const c = tags[0] === 0xa0 ? 1 : 0;
+  if (tags[c] === INT && tags[c + 1] === SEQ && tags[c + 2] === SEQ && tags[c + 3] === SEQ) return 'certificate';
+  // CRL: version?, signature, issuer, thisUpdate Time.
+  const l = tags[0] === INT ? 1 : 0;
+  if (tags[l] === SEQ && tags[l + 1] === SEQ && isTime(f[l + 2])) return 'crl';
+  // CSR: version 0, subject, spki, [0] attributes.
+  if (smallInt(b, f[0]) === 0 && tags[1] === SEQ && tags[2] === SEQ && tags[3] === 0xa0) return 'csr';
+  // OCSP request: [0] version?, [1] requestorName?, requestList; then an optional [0] signature.
+  let o = 0;
+  if (tags[o] === 0xa0) o++;
+  if (tags[o] === 0xa1) o++;
+  if (tags[o] === SEQ && top.length <= 2 && (top.length === 1 || top[1].tag === 0xa0)) return 'ocsp-request';
+  return top.length === 3 ? 'certificate' : 'unknown'; // signed like a certificate: a damaged one
+}
+
+function decodeOidSafe(bytes: Buffer): string | undefined {
+  try {
+    return decodeOid(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Tells DER structures apart; falls back to the first bytes when the structure does not walk
+ *  (truncated files, BER indefinite lengths as some Windows PFX use). */
+export function derKind(b: Buffer): DerKind {
+  if (b.length < 8 || b[0] !== SEQ) return 'unknown';
+  const k = kindByStructure(b);
+  if (k) return k;
+  const at = b[1] === 0x80 ? 2 : b[1] & 0x80 ? 2 + (b[1] & 0x7f) : 2;
+  if (b[at] === SEQ) return 'certificate';
+  if (b[at] === INT && b[at + 1] === 0x01) return b[at + 2] === 3 ? 'pfx' : b[at + 2] === 0 ? 'private-key' : 'unknown';
+  return 'unknown';
 }

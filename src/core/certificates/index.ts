@@ -13,5 +13,5 @@ export type { WriteKeyFilesOptions, KeyFiles } from './files';
 export { ensureGitignored, isGitignored, gitignoreVerdicts } from './gitignore';
 export { derToPem, pemBlocks } from './pem';
 export type { PemBlock } from './pem';
-export { scanCertificateBlocks, certificateMarkdown, keyDescription, validityText, expiryLevel, expiryMessage, commandUri } from './present';
+export { scanCertificateBlocks, certificateMarkdown, keyDescription, validityText, dateText, expiryLevel, expiryMessage, commandUri } from './present';
 export type { CertificateBlock, ExpiryLevel } from './present';

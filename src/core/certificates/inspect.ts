@@ -1,29 +1,16 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
 import { readBounded, readBoundedSync } from '../boundedRead';
 import { UserError } from '../errors';
-import { certificateParts } from './der';
+import { certificateParts, derKind, type CertificateParts, type DerKind } from './der';
+import { KEY_ALGORITHMS, SIGNATURE_ALGORITHMS } from './oids';
 import { readPfx } from './pfx';
 import { CERT_LABELS, derToPem, hexUpper, pemBlocks } from './pem';
 import type { CertificateInfo, InspectOptions } from './types';
 
-/** OpenSSL's names for the signature algorithms one meets on client certificates. */
-const SIGNATURE_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
-  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.10': 'rsassaPss',
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
-  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
-  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
-  '1.3.101.112': 'ED25519',
-  '1.3.101.113': 'ED448',
-};
 const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256 };
 const KEY_TYPES: Record<string, string> = { rsa: 'RSA', 'rsa-pss': 'RSA-PSS', ec: 'EC', dsa: 'DSA', ed25519: 'Ed25519', ed448: 'Ed448' };
+const DSA = '1.2.840.10040.4.1';
 const DAY = 86_400_000;
 
 /** Whole days left, rounded away from zero: a fresh 600-day cert has 600, one expired an hour ago -1. */
@@ -35,12 +22,52 @@ function daysUntil(t: number, now: number): number {
 /** Node prints a DN one attribute per line; Windows and Flowgear show it comma-separated. */
 const dn = (s: string | undefined) => (s ?? '').split('\n').filter(Boolean).join(', ');
 
+/** Key facts; a key Node cannot load (GOST, unknown OIDs, DSA without its parameters) is named, not fatal. */
+function keyFacts(x: X509Certificate, parts: CertificateParts): Pick<CertificateInfo, 'keyType' | 'keySize' | 'curve'> & { key?: KeyObject } {
+  let key: KeyObject;
+  try {
+    key = x.publicKey;
+  } catch {
+    const oid = parts.keyAlgorithmOid;
+    if (oid === DSA && !parts.keyHasParameters) return { keyType: 'DSA, parameters inherited from the issuing CA (not in this certificate)' };
+    const name = KEY_ALGORITHMS[oid];
+    return { keyType: `unsupported algorithm OID ${oid}${name ? ` (${name})` : ''}` };
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  const type = key.asymmetricKeyType ?? 'unknown';
+  return {
+    key,
+    keyType: KEY_TYPES[type] ?? type,
+    keySize: details.modulusLength ?? (details.namedCurve ? CURVE_BITS[details.namedCurve] : undefined),
+    ...(details.namedCurve ? { curve: details.namedCurve } : {}),
+  };
+}
+
+function selfSigned(x: X509Certificate, parts: CertificateParts, key: KeyObject | undefined): boolean {
+  if (!key || !parts.issuerName.equals(parts.subjectName)) return false;
+  try {
+    return x.verify(key);
+  } catch {
+    return false; // a signature algorithm OpenSSL refuses (md2, GOST …)
+  }
+}
+
+function damaged(what: string): UserError {
+  return new UserError(`${what} is damaged: it starts like a certificate but cannot be parsed (truncated?).`, 'bad-certificate');
+}
+
 /** Details of one DER certificate. */
 export function describeCertificate(der: Buffer, now = Date.now()): CertificateInfo {
-  const x = new X509Certificate(der);
-  const parts = certificateParts(der);
-  const details = x.publicKey.asymmetricKeyDetails ?? {};
-  const type = x.publicKey.asymmetricKeyType ?? 'unknown';
+  let x: X509Certificate;
+  let parts: CertificateParts;
+  try {
+    x = new X509Certificate(der);
+    parts = certificateParts(der);
+  } catch {
+    throw damaged('The certificate');
+  }
+  const { key, ...keyInfo } = keyFacts(x, parts);
+  // For a malformed time Node gives OpenSSL's "Bad time value": an Invalid Date, shown with its raw text.
   const notBefore = new Date(x.validFrom);
   const notAfter = new Date(x.validTo);
   return {
@@ -49,28 +76,42 @@ export function describeCertificate(der: Buffer, now = Date.now()): CertificateI
     serialNumber: x.serialNumber.toUpperCase(),
     notBefore,
     notAfter,
+    notBeforeRaw: parts.notBeforeRaw,
+    notAfterRaw: parts.notAfterRaw,
     thumbprint: hexUpper(createHash('sha1').update(der).digest()),
     sha256: hexUpper(createHash('sha256').update(der).digest()),
-    keyType: KEY_TYPES[type] ?? type,
-    keySize: details.modulusLength ?? (details.namedCurve ? CURVE_BITS[details.namedCurve] : undefined),
-    ...(details.namedCurve ? { curve: details.namedCurve } : {}),
+    ...keyInfo,
     signatureAlgorithm: SIGNATURE_ALGORITHMS[parts.signatureAlgorithmOid] ?? parts.signatureAlgorithmOid,
-    selfSigned: parts.issuerName.equals(parts.subjectName) && x.verify(x.publicKey),
+    selfSigned: selfSigned(x, parts, key),
     expired: notAfter.getTime() < now,
     daysLeft: daysUntil(notAfter.getTime(), now),
     pem: derToPem(der),
   };
 }
 
-type DerKind = 'certificate' | 'pfx' | 'private-key' | 'unknown';
+/** What a file that is not a certificate holds, in words. */
+const OTHER_KINDS: Partial<Record<DerKind, string>> = {
+  crl: 'a certificate revocation list (CRL)',
+  csr: 'a certificate signing request (CSR)',
+  'ocsp-request': 'an OCSP request',
+  'ocsp-response': 'an OCSP response',
+  pkcs7: 'a PKCS#7 bundle (.p7b: openssl pkcs7 -print_certs lists its certificates)',
+};
+const PEM_KINDS: Record<string, DerKind> = {
+  'X509 CRL': 'crl',
+  'CERTIFICATE REQUEST': 'csr',
+  'NEW CERTIFICATE REQUEST': 'csr',
+  PKCS7: 'pkcs7',
+  CMS: 'pkcs7',
+  'OCSP REQUEST': 'ocsp-request',
+  'OCSP RESPONSE': 'ocsp-response',
+};
 
-/** Tells DER structures apart by their first field (works for BER indefinite lengths too). */
-function sniffDer(b: Buffer): DerKind {
-  if (b.length < 8 || b[0] !== 0x30) return 'unknown';
-  const at = b[1] === 0x80 ? 2 : b[1] & 0x80 ? 2 + (b[1] & 0x7f) : 2;
-  if (b[at] === 0x30) return 'certificate';
-  if (b[at] === 0x02 && b[at + 1] === 0x01) return b[at + 2] === 3 ? 'pfx' : b[at + 2] === 0 ? 'private-key' : 'unknown';
-  return 'unknown';
+function notACertificate(what: string, kind: DerKind | undefined): UserError | undefined {
+  if (kind === 'private-key')
+    return new UserError(`${what} contains a private key, not a certificate. Use the .crt/.cer file (the public part).`, 'not-a-certificate');
+  const words = kind && OTHER_KINDS[kind];
+  return words ? new UserError(`${what} is ${words}, not a certificate.`, 'not-a-certificate') : undefined;
 }
 
 function parseDer(der: Buffer, what: string): Buffer {
@@ -79,13 +120,27 @@ function parseDer(der: Buffer, what: string): Buffer {
     certificateParts(der);
     return der;
   } catch {
-    throw new UserError(`${what} is damaged: it starts like a certificate but cannot be parsed (truncated?).`, 'bad-certificate');
+    throw notACertificate(what, derKind(der)) ?? damaged(what);
+  }
+}
+
+/** Anything but a UserError escaping a reader is a parser surprise on hostile bytes: report it as damage. */
+function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw damaged(what);
   }
 }
 
 /** DER bytes of every certificate in a PEM bundle, DER file or PFX. */
 export function readCertificates(bytes: Buffer | string, opts: InspectOptions = {}): Buffer[] {
   const what = opts.fileName ? basename(opts.fileName) : 'The input';
+  return guarded(what, () => readAll(bytes, opts, what));
+}
+
+function readAll(bytes: Buffer | string, opts: InspectOptions, what: string): Buffer[] {
   const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   const text = buf.toString('latin1');
   if (text.trim() === '') throw new UserError(`${what} is empty.`, 'empty');
@@ -97,10 +152,8 @@ export function readCertificates(bytes: Buffer | string, opts: InspectOptions = 
       if (/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/.test(text))
         throw new UserError(`${what} has a truncated certificate: '-----BEGIN CERTIFICATE-----' without its END line.`, 'truncated-pem');
       const label = blocks[0]?.label ?? /-----BEGIN ([A-Z0-9 ]+)-----/.exec(text)?.[1] ?? '';
-      if (label.includes('PRIVATE KEY'))
-        throw new UserError(`${what} contains a private key, not a certificate. Use the .crt/.cer file (the public part).`, 'not-a-certificate');
-      if (label.includes('CERTIFICATE REQUEST'))
-        throw new UserError(`${what} is a certificate signing request (CSR), not a certificate.`, 'not-a-certificate');
+      const known = notACertificate(what, label.includes('PRIVATE KEY') ? 'private-key' : PEM_KINDS[label]);
+      if (known) throw known;
       throw new UserError(`${what} contains no certificate (found '${label}').`, 'not-a-certificate');
     }
     const begins = text.match(/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/g)?.length ?? 0;
@@ -111,20 +164,22 @@ export function readCertificates(bytes: Buffer | string, opts: InspectOptions = 
     );
   }
 
-  const kind = sniffDer(buf);
+  const kind = derKind(buf);
   const pfxByName = /\.(pfx|p12)$/i.test(opts.fileName ?? '');
   if (kind === 'pfx' || (pfxByName && kind === 'unknown' && buf[0] === 0x30)) {
-    return readPfx(buf, opts.passphrase, what).certs;
+    const certs = readPfx(buf, opts.passphrase, what).certs;
+    return certs.map((d, i) => parseDer(d, certs.length > 1 ? `Certificate ${i + 1} in ${what}` : what));
   }
   if (kind === 'certificate') return [parseDer(buf, what)];
-  if (kind === 'private-key')
-    throw new UserError(`${what} contains a private key, not a certificate. Use the .crt/.cer file (the public part).`, 'not-a-certificate');
+  const known = notACertificate(what, kind);
+  if (known) throw known;
   throw new UserError(`${what} is not a certificate: expected PEM, DER (.cer) or PKCS#12 (.pfx/.p12).`, 'not-a-certificate');
 }
 
 export function inspectCertificates(bytes: Buffer | string, opts: InspectOptions = {}): CertificateInfo[] {
   const now = Date.now();
-  return readCertificates(bytes, opts).map((der) => describeCertificate(der, now));
+  const what = opts.fileName ? basename(opts.fileName) : 'The input';
+  return readCertificates(bytes, opts).map((der) => guarded(what, () => describeCertificate(der, now)));
 }
 
 export interface InspectFileOptions {
@@ -145,7 +200,7 @@ export async function inspectCertificateFileAsync(path: string, opts: InspectFil
   return inspectCertificates(bytes, { passphrase: opts.passphrase, fileName: path });
 }
 
-/** SHA-1 thumbprint (uppercase hex, no separators) of the first certificate. */
+/** SHA-1 thumbprint (uppercase hex, no separators) of the first certificate: the SHA-1 of its DER, whatever its key. */
 export function thumbprintOf(certPemOrDer: Buffer | string): string {
   return hexUpper(createHash('sha1').update(readCertificates(certPemOrDer)[0]).digest());
 }

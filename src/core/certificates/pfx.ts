@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, KeyObject, pbkdf2Sync, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { UserError } from '../errors';
 import { assertKeyMatches, loadPrivateKey } from './keys';
@@ -13,6 +13,43 @@ type Asn1 = forge.asn1.Asn1;
 /** Friendly name of Flowgear's recipe (`openssl pkcs12 -export -name "selfsignedcert"`). */
 export const DEFAULT_FRIENDLY_NAME = 'selfsignedcert';
 const ITERATIONS = 2048; // OpenSSL's default for PKCS#12
+
+/**
+ * Iteration counts come from the file: a hostile PFX asking for 2^31 would spin a KDF for hours.
+ * Real files use 2000 (Windows), 2048 (OpenSSL), 10,000 (Java); PBKDF2 guidance reaches 600,000.
+ */
+const MAX_PKCS12_KDF_ITERATIONS = 100_000; // forge's JavaScript KDF: ~2.6 ms per 1000
+const MAX_PBKDF2_ITERATIONS = 1_000_000; // Node's native PBKDF2: ~0.4 ms per 1000
+const NODE_DIGESTS = new Set(['sha1', 'sha256', 'sha384', 'sha512', 'md5']);
+
+function tooManyIterations(n: number): UserError {
+  return new UserError(`The PFX asks for ${n} key-derivation iterations; more than any real file uses, so it is not opened.`, 'pfx-iterations');
+}
+
+type Pkcs12Kdf = (password: string | null, salt: forge.util.ByteBuffer, id: number, iter: number, n: number, md?: unknown) => forge.util.ByteBuffer;
+type Pbkdf2 = (p: string | null, s: string, c: number, dkLen: number, md?: unknown, cb?: unknown) => string;
+
+/** Wraps forge's KDFs once: caps their iteration counts, and runs PBKDF2 natively where forge would
+ *  run it in JavaScript (it does whenever given a digest object, as its PBES2 reader does). */
+function guardForgeKdfs(): void {
+  const pbe = (forge.pki as unknown as { pbe: { generatePkcs12Key: Pkcs12Kdf } }).pbe;
+  const p12 = forge.pkcs12 as unknown as { generateKey: Pkcs12Kdf };
+  const pkcs5 = forge.pkcs5 as unknown as { pbkdf2: Pbkdf2 };
+  const kdf = pbe.generatePkcs12Key;
+  pbe.generatePkcs12Key = p12.generateKey = (password, salt, id, iter, n, md) => {
+    if (iter > MAX_PKCS12_KDF_ITERATIONS) throw tooManyIterations(iter);
+    return kdf(password, salt, id, iter, n, md);
+  };
+  const pbkdf2 = pkcs5.pbkdf2;
+  pkcs5.pbkdf2 = (p, s, c, dkLen, md, cb) => {
+    if (c > MAX_PBKDF2_ITERATIONS) throw tooManyIterations(c);
+    const name = md && typeof md === 'object' ? (md as { algorithm?: string }).algorithm : undefined;
+    // A NULL password is the empty one for PBKDF2 (as in OpenSSL); forge would fail on it.
+    if (name && NODE_DIGESTS.has(name) && cb === undefined) return pbkdf2Sync(Buffer.from(p ?? '', 'binary'), Buffer.from(s, 'binary'), c, dkLen, name).toString('binary');
+    return pbkdf2(p ?? '', s, c, dkLen, md, cb);
+  };
+}
+guardForgeKdfs();
 
 const bin = (b: Buffer) => b.toString('binary');
 const fromBin = (s: string) => Buffer.from(s, 'binary');
@@ -116,6 +153,8 @@ export interface PfxContents {
   /** DER certificates: the key's certificate first, then the rest. */
   certs: Buffer[];
   key?: KeyObject;
+  /** Why a key bag that is there could not be read. */
+  keyError?: UserError;
 }
 
 function bagKey(bag: forge.pkcs12.Bag): KeyObject {
@@ -127,31 +166,55 @@ function bagCert(bag: forge.pkcs12.Bag): Buffer {
   return fromBin(asn1.toDer(bag.cert ? pki.certificateToAsn1(bag.cert) : (bag.asn1 as Asn1)).getBytes());
 }
 
-/** Reads a PFX with user-facing errors; `passphrase` undefined means "none given" (tries ''). */
-export function readPfx(pfx: Buffer, passphrase: string | undefined, what = 'The PFX', allowLegacy = false): PfxContents {
-  let p12: forge.pkcs12.Pkcs12Pfx;
-  const parse = (pw: string, dropMac: boolean) => {
+/** Tried, in OpenSSL's order, when no passphrase opens the file: NULL (Windows "no password"
+ *  exports, OpenSSL-based tools), then "" (openssl -passout pass:, pyca's NoEncryption). */
+const NO_PASSWORD = [null, ''] as const;
+
+function decodePfx(pfx: Buffer, pw: string | null): forge.pkcs12.Pkcs12Pfx {
+  const parse = (p: string | null, dropMac: boolean) => {
     const a = asn1.fromDer(bin(pfx), false);
     if (dropMac && Array.isArray(a.value)) a.value.splice(2);
-    return pkcs12.pkcs12FromAsn1(a, false, pw);
+    return pkcs12.pkcs12FromAsn1(a, false, p as string); // forge reads null as the NULL password
   };
   try {
-    try {
-      p12 = parse(passphrase ?? '', false);
-    } catch (e) {
-      // forge checks the MAC (BMPString of the text: right) before decrypting; PBES2 wants the
-      // UTF-8 bytes, which forge does not make. MAC passed → retry with UTF-8, MAC already checked.
-      if (!/ShroudedKeyBag/.test(String(e)) || !/[^\x00-\x7f]/.test(passphrase ?? '')) throw e;
-      p12 = parse(forge.util.encodeUtf8(passphrase!), true);
-    }
+    return parse(pw, false);
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (/MAC could not be verified|wrong password|Invalid password/i.test(msg)) {
-      if (passphrase === undefined) throw new UserError(`${what} is protected: a passphrase is needed.`, 'pfx-passphrase-required');
-      throw new UserError(`Wrong passphrase for ${what === 'The PFX' ? 'the PFX' : what}.`, 'pfx-bad-passphrase');
-    }
-    if (usesLegacyPbe(pfx)) throw legacyError(what);
+    // forge checks the MAC (BMPString of the text: right) before decrypting; PBES2 wants the
+    // UTF-8 bytes, which forge does not make. MAC passed → retry with UTF-8, MAC already checked.
+    if (!/ShroudedKeyBag/.test(String(e)) || !pw || !/[^\x00-\x7f]/.test(pw)) throw e;
+    return parse(forge.util.encodeUtf8(pw), true);
+  }
+}
+
+const wrongPassword = (e: unknown) => /MAC could not be verified|wrong password|Invalid password|Failed to decrypt/i.test(e instanceof Error ? e.message : String(e));
+
+/** Reads a PFX with user-facing errors; `passphrase` undefined or '' means "none given" (tries NULL and ''). */
+export function readPfx(pfx: Buffer, passphrase: string | undefined, what = 'The PFX', allowLegacy = false): PfxContents {
+  try {
+    return readPfxUnguarded(pfx, passphrase, what, allowLegacy);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    // forge or OpenSSL surprised by hostile bytes: never their raw text.
     throw new UserError(`${what} is not a readable PKCS#12 (.pfx/.p12) file: it is damaged or uses an unknown format.`, 'bad-pfx');
+  }
+}
+
+function readPfxUnguarded(pfx: Buffer, passphrase: string | undefined, what: string, allowLegacy: boolean): PfxContents {
+  let p12: forge.pkcs12.Pkcs12Pfx | undefined;
+  for (const pw of passphrase ? [passphrase, ...NO_PASSWORD] : NO_PASSWORD) {
+    try {
+      p12 = decodePfx(pfx, pw);
+      break;
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      if (wrongPassword(e)) continue;
+      if (usesLegacyPbe(pfx)) throw legacyError(what);
+      throw new UserError(`${what} is not a readable PKCS#12 (.pfx/.p12) file: it is damaged or uses an unknown format.`, 'bad-pfx');
+    }
+  }
+  if (!p12) {
+    if (!passphrase) throw new UserError(`${what} is protected: a passphrase is needed.`, 'pfx-passphrase-required');
+    throw new UserError(`Wrong passphrase for ${what === 'The PFX' ? 'the PFX' : what}.`, 'pfx-bad-passphrase');
   }
   if (!allowLegacy && usesLegacyPbe(pfx)) throw legacyError(what);
 
@@ -160,15 +223,29 @@ export function readPfx(pfx: Buffer, passphrase: string | undefined, what = 'The
     ...(p12.getBags({ bagType: pki.oids.keyBag })[pki.oids.keyBag] ?? []),
   ];
   const certs = (p12.getBags({ bagType: pki.oids.certBag })[pki.oids.certBag] ?? []).map(bagCert);
-  const key = keyBags.length ? bagKey(keyBags[0]) : undefined;
+  let key: KeyObject | undefined;
+  let keyError: UserError | undefined;
+  if (keyBags.length) {
+    try {
+      key = bagKey(keyBags[0]);
+    } catch {
+      keyError = new UserError(`The private key in ${what === 'The PFX' ? 'the PFX' : what} cannot be read (damaged, or an algorithm Node does not support).`, 'pfx-bad-key');
+    }
+  }
   if (key) {
     // Put the key's own certificate first.
     const pub = createPublicKey(key).export({ type: 'spki', format: 'der' });
-    const i = certs.findIndex((c) => new X509Certificate(c).publicKey.export({ type: 'spki', format: 'der' }).equals(pub));
+    const i = certs.findIndex((c) => {
+      try {
+        return new X509Certificate(c).publicKey.export({ type: 'spki', format: 'der' }).equals(pub);
+      } catch {
+        return false;
+      }
+    });
     if (i > 0) certs.unshift(...certs.splice(i, 1));
   }
   if (certs.length === 0) throw new UserError(`${what} holds no certificate.`, 'pfx-no-certificate');
-  return { certs, key };
+  return { certs, key, keyError };
 }
 
 /** Certificate, PKCS#8 key (unencrypted PEM) and chain of a PFX. */
@@ -178,8 +255,8 @@ export function importPfx(
   opts: { what?: string; allowLegacy?: boolean } = {},
 ): { certPem: string; keyPem: string; chainPem: string[] } {
   const what = opts.what ?? 'The PFX';
-  const { certs, key } = readPfx(pfx, passphrase, what, opts.allowLegacy);
-  if (!key) throw new UserError(`${what} holds no private key.`, 'pfx-no-key');
+  const { certs, key, keyError } = readPfx(pfx, passphrase, what, opts.allowLegacy);
+  if (!key) throw keyError ?? new UserError(`${what} holds no private key.`, 'pfx-no-key');
   const [leaf, ...chain] = certs;
   assertKeyMatches(key.export({ type: 'pkcs8', format: 'pem' }) as string, leaf);
   return {

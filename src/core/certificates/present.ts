@@ -42,11 +42,24 @@ export function keyDescription(i: CertificateInfo): string {
 }
 
 export function validityText(i: CertificateInfo): string {
+  if (Number.isNaN(i.daysLeft)) return 'expiry date unreadable';
   if (i.expired) return `EXPIRED ${-i.daysLeft} day${i.daysLeft === -1 ? '' : 's'} ago`;
   return `expires in ${i.daysLeft} day${i.daysLeft === 1 ? '' : 's'}`;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/** Printable form of a hostile raw value: ASCII only, quoted, capped. */
+function quoted(raw: string): string {
+  const s = raw.length > 40 ? raw.slice(0, 40) + '…' : raw;
+  return '"' + s.replace(/["\\]|[^\x20-\x7e…]/g, (c) => (c === '"' || c === '\\' ? '\\' + c : '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'))) + '"';
+}
+
+/** A validity bound as a date (or ISO date-time); a malformed one as openssl says it, with the raw text. */
+export function dateText(d: Date, raw?: string, time = false): string {
+  if (!Number.isNaN(d.getTime())) return time ? d.toISOString() : d.toISOString().slice(0, 10);
+  return `Bad time value${raw === undefined ? '' : ` (${quoted(raw)})`}`;
+}
+
+const day = (d: Date) => dateText(d);
 const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
 /** Command URI with JSON arguments, as VS Code's markdown command links expect. */
@@ -64,7 +77,7 @@ export function certificateMarkdown(i: CertificateInfo): string {
     '|---|---|',
     `| Subject | ${i.subject ? esc(i.subject) : '*(empty)*'} |`,
     `| Issuer | ${i.issuer ? esc(i.issuer) : '*(empty)*'} |`,
-    `| Valid | ${day(i.notBefore)} → ${day(i.notAfter)}, ${validity} |`,
+    `| Valid | ${esc(dateText(i.notBefore, i.notBeforeRaw))} → ${esc(dateText(i.notAfter, i.notAfterRaw))}, ${validity} |`,
     `| Key | ${esc(keyDescription(i))}, ${esc(i.signatureAlgorithm)} |`,
     `| Thumbprint (SHA-1) | \`${i.thumbprint}\` |`,
     `| SHA-256 | \`${i.sha256}\` |`,

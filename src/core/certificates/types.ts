@@ -44,13 +44,17 @@ export interface CertificateInfo {
   issuer: string;
   /** Uppercase hex. */
   serialNumber: string;
+  /** An Invalid Date when the certificate's time is malformed (openssl: "Bad time value"). */
   notBefore: Date;
   notAfter: Date;
+  /** The validity times exactly as written (e.g. 261202152544Z): what to show when they do not parse. */
+  notBeforeRaw?: string;
+  notAfterRaw?: string;
   /** SHA-1, uppercase hex, no separators. */
   thumbprint: string;
   /** SHA-256, uppercase hex, no separators. */
   sha256: string;
-  /** 'RSA', 'EC', 'Ed25519', … */
+  /** 'RSA', 'EC', 'Ed25519', …; for a key Node cannot load, 'unsupported algorithm OID …'. */
   keyType: string;
   /** RSA modulus bits or EC curve bits. */
   keySize?: number;
@@ -60,7 +64,7 @@ export interface CertificateInfo {
   signatureAlgorithm: string;
   selfSigned: boolean;
   expired: boolean;
-  /** Days until notAfter, rounded away from zero (a fresh 600-day cert: 600); negative once expired. */
+  /** Days until notAfter, rounded away from zero (a fresh 600-day cert: 600); negative once expired; NaN if notAfter is malformed. */
   daysLeft: number;
   /** This certificate alone, PEM. */
   pem: string;

@@ -4,7 +4,8 @@
  * behind a passphrase we were not given is "unknown", never an error here.
  */
 import { fileExists, probeFile } from '../boundedRead';
-import { isUserError, messageOf } from '../errors';
+import { isUserError, messageOf, UserError } from '../errors';
+import { dateText } from '../certificates/present';
 import { inspectCertificateFile, inspectCertificateFileAsync } from '../certificates/inspect';
 import type { CertificateInfo } from '../certificates/types';
 import type { Key } from './types';
@@ -58,6 +59,8 @@ function finish(status: KeyStatus, read: (() => CertificateInfo[]) | undefined, 
   const now = (opts.now ?? new Date()).getTime();
   if (read) try {
     const [info] = read();
+    if (Number.isNaN(info.notAfter.getTime()))
+      throw new UserError(`The certificate's expiry date is malformed (${dateText(info.notAfter, info.notAfterRaw)}); TLS refuses such a certificate.`, 'bad-certificate-date');
     const daysLeft = Math.floor((info.notAfter.getTime() - now) / 86_400_000);
     status.certificate = { thumbprint: info.thumbprint, subject: info.subject, notAfter: info.notAfter, daysLeft, expired: info.notAfter.getTime() < now };
   } catch (e) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { expiryWarningDays } from '../common/settings';
 import { Command, Setting } from '../ids';
-import { certificateMarkdown, expiryLevel, expiryMessage, scanCertificateBlocks, type CertificateBlock } from '../../core/certificates';
+import { certificateMarkdown, dateText, expiryLevel, expiryMessage, scanCertificateBlocks, type CertificateBlock } from '../../core/certificates';
 
 /** Certificate text in any document (.crt, .pem, or a BEGIN CERTIFICATE block pasted anywhere). */
 export const CERT_SELECTOR: vscode.DocumentSelector = [{ language: 'x509-pem' }, { scheme: 'file' }, { scheme: 'untitled' }];
@@ -58,7 +58,7 @@ export function registerDocuments(context: vscode.ExtensionContext): BlockCache 
             arguments: [b.info.thumbprint],
           }),
           new vscode.CodeLens(at, {
-            title: b.info.expired ? '$(warning) expired' : `expires ${b.info.notAfter.toISOString().slice(0, 10)}`,
+            title: b.info.expired ? '$(warning) expired' : `expires ${dateText(b.info.notAfter, b.info.notAfterRaw)}`,
             command: Command.certShowDetails,
             arguments: [doc.uri],
           }),

@@ -1,4 +1,4 @@
-import { keyDescription, validityText, type CertificateInfo } from '../../core/certificates';
+import { dateText, keyDescription, validityText, type CertificateInfo } from '../../core/certificates';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -19,7 +19,7 @@ export function viewerHtml(m: ViewerModel, nonce: string, cspSource: string): st
   const row = (k: string, v: string) => `<tr><th>${k}</th><td>${v}</td></tr>`;
   const copy = (label: string, value: string) => `<button data-copy="${esc(value)}" title="Copy ${esc(label)}">Copy</button>`;
   const cards = m.infos.map((i, n) => {
-    const validity = `${i.notBefore.toISOString().slice(0, 10)} → ${i.notAfter.toISOString().slice(0, 10)} <span class="${i.expired ? 'bad' : i.daysLeft <= m.warningDays ? 'warn' : ''}">(${esc(validityText(i))})</span>`;
+    const validity = `${esc(dateText(i.notBefore, i.notBeforeRaw))} → ${esc(dateText(i.notAfter, i.notAfterRaw))} <span class="${i.expired ? 'bad' : i.daysLeft <= m.warningDays ? 'warn' : ''}">(${esc(validityText(i))})</span>`;
     return `<section>
   <h2>${m.infos.length > 1 ? `Certificate ${n + 1} of ${m.infos.length}` : 'Certificate'}${i.selfSigned ? ' <small>self-signed</small>' : ''}</h2>
   <table>

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { memoryIo } from '../helpers/io';
 import { openssl, opensslFingerprint, tempDir } from '../core/certificates/openssl';
+import { NULL_PASSWORD_PFX, python, withKeyAlgorithm, withTime } from '../core/certificates/craft';
 
 const cli = join(process.cwd(), 'dist', 'cli.js');
 
@@ -90,6 +91,32 @@ describe('cli: cert', () => {
     const both = memoryIo({}, ws);
     assert.equal(await main(['cert', 'thumbprint', 'bundle.pem'], both), 0);
     assert.equal(both.stdout.trim().split('\n').length, 2);
+  });
+
+  it('cert show / thumbprint (process) on hostile files: no raw OpenSSL text, what can be shown is', () => {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('h.key'), '-out', f('h.crt'), '-subj', '/CN=h', '-days', '30']);
+    const der = Buffer.from(openssl(['x509', '-in', f('h.crt'), '-outform', 'DER']), 'latin1');
+    writeFileSync(f('gost.cer'), withKeyAlgorithm(der, '1.2.643.7.1.1.1.1'));
+    const tp = run(['cert', 'thumbprint', 'gost.cer'], ws);
+    assert.equal(tp.status, 0, tp.stderr);
+    assert.equal(tp.stdout, opensslFingerprint(f('gost.cer'), 'sha1', 'DER') + '\n');
+    const show = run(['cert', 'show', 'gost.cer'], ws);
+    assert.equal(show.status, 0, show.stderr);
+    assert.match(show.stdout, /^Key: +unsupported algorithm OID 1\.2\.643\.7\.1\.1\.1\.1 \(GOST R 34\.10-2012 with 256 bit modulus\), sha256WithRSAEncryption$/m);
+
+    writeFileSync(f('date.cer'), withTime(der, 1, '991332000000Z'));
+    const date = run(['cert', 'show', 'date.cer'], ws);
+    assert.equal(date.status, 0, date.stderr);
+    assert.match(date.stdout, /→ Bad time value \("991332000000Z"\) \(expiry date unreadable\)/);
+    const json = run(['cert', 'show', 'date.cer', '--json'], ws);
+    assert.equal(JSON.parse(json.stdout)[0].notAfter, null);
+    assert.equal(JSON.parse(json.stdout)[0].notAfterRaw, '991332000000Z');
+
+    python(NULL_PASSWORD_PFX, [f('h.crt'), f('h.key'), f('nopass.pfx'), 'PBE-SHA1-3DES']);
+    const pfx = run(['cert', 'thumbprint', 'nopass.pfx'], ws);
+    assert.equal(pfx.status, 0, pfx.stderr);
+    assert.equal(pfx.stdout, opensslFingerprint(f('h.crt'), 'sha1') + '\n');
+    for (const r of [tp, show, date, json, pfx]) assert.equal(r.stderr, '');
   });
 
   it('cert pfx (process): modern and --legacy from a .crt/.key pair', () => {
