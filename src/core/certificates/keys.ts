@@ -38,7 +38,13 @@ function certificate(cert: string | Buffer): X509Certificate {
 /** True when the private key's public half is the certificate's public key. */
 export function keyMatchesCertificate(keyPem: string | Buffer, certPemOrDer: string | Buffer, passphrase?: string): boolean {
   const pub = createPublicKey(loadPrivateKey(keyPem, passphrase)).export({ type: 'spki', format: 'der' });
-  const certPub = certificate(certPemOrDer).publicKey.export({ type: 'spki', format: 'der' });
+  let certPub: Buffer;
+  try {
+    certPub = certificate(certPemOrDer).publicKey.export({ type: 'spki', format: 'der' });
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError("The certificate's public key cannot be loaded (an algorithm Node does not support, or damaged), so no private key can be matched to it.", 'unsupported-key');
+  }
   return pub.equals(certPub);
 }
 

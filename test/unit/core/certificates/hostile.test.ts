@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certificateMarkdown, importPfx, inspectCertificates, readPfx, thumbprintOf } from '../../../../src/core/certificates';
+import { certificateMarkdown, derToPem, exportPfx, importPfx, inspectCertificates, readPfx, thumbprintOf } from '../../../../src/core/certificates';
 import { SIGNATURE_ALGORITHMS } from '../../../../src/core/certificates/oids';
 import { formatInfo } from '../../../../src/cli/commands/cert';
 import { keyStatus } from '../../../../src/core/manifest/status';
@@ -46,6 +46,10 @@ describe('certificates: hostile and real-world files', () => {
         assert.doesNotThrow(() => certificateMarkdown(info));
       });
     }
+    it('packing such a certificate into a PFX: a clear error, not OpenSSL text', () => {
+      const certPem = derToPem(withKeyAlgorithm(rsaDer, '1.2.3.4.5.6'));
+      assert.throws(() => exportPfx({ certPem, keyPem: readFileSync(f('r.key'), 'utf8'), passphrase: 'x' }), (e: Error) => hasCode('unsupported-key')(e) && !/error:/.test(e.message));
+    });
     it('a real DSA certificate (openssl-made) names its key and signature', () => {
       const [info] = inspectCertificates(dsaDer);
       assert.equal(info.keyType, 'DSA');
