@@ -191,3 +191,48 @@ export function derKind(b: Buffer): DerKind {
   if (b[at] === INT && b[at + 1] === 0x01) return b[at + 2] === 3 ? 'pfx' : b[at + 2] === 0 ? 'private-key' : 'unknown';
   return 'unknown';
 }
+
+/** Bits of an unsigned big-endian INTEGER's content (leading zero octets ignored). */
+function bitLength(b: Buffer): number {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return i === b.length ? 0 : (b.length - i - 1) * 8 + (32 - Math.clz32(b[i]));
+}
+
+const CURVES: Record<string, [name: string, bits: number]> = {
+  '1.2.840.10045.3.1.7': ['prime256v1', 256],
+  '1.3.132.0.34': ['secp384r1', 384],
+  '1.3.132.0.35': ['secp521r1', 521],
+  '1.3.132.0.10': ['secp256k1', 256],
+  '1.3.132.0.33': ['secp224r1', 224],
+  '1.3.36.3.3.2.8.1.1.7': ['brainpoolP256r1', 256],
+  '1.3.36.3.3.2.8.1.1.11': ['brainpoolP384r1', 384],
+  '1.3.36.3.3.2.8.1.1.13': ['brainpoolP512r1', 512],
+};
+
+/**
+ * Key size (RSA modulus, DSA p, EC curve) read from the SPKI itself. Node's asymmetricKeyDetails
+ * is not used: on a key OpenSSL loads but cannot convert (a mutated DSA key was found by the
+ * fuzz test) it fails a native assertion and aborts the whole process.
+ */
+export function keySizeOf(spki: Buffer): { bits?: number; curve?: string } {
+  try {
+    const [alg, key] = children(spki, readTlv(spki, 0));
+    const [oidTlv, params] = children(spki, alg);
+    const oid = decodeOid(content(spki, oidTlv));
+    if (oid === '1.2.840.113549.1.1.1' || oid === '1.2.840.113549.1.1.10') {
+      const bits = content(spki, key).subarray(1);
+      const modulus = children(bits, readTlv(bits, 0))[0];
+      return { bits: bitLength(content(bits, modulus)) };
+    }
+    if (oid === '1.2.840.10040.4.1' && params?.tag === 0x30) return { bits: bitLength(content(spki, children(spki, params)[0])) };
+    if (oid === '1.2.840.10045.2.1' && params?.tag === 0x06) {
+      const curve = decodeOid(content(spki, params));
+      const known = CURVES[curve];
+      return known ? { bits: known[1], curve: known[0] } : { curve };
+    }
+  } catch {
+    // sizes are informative only
+  }
+  return {};
+}

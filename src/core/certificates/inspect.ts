@@ -2,13 +2,12 @@ import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
 import { readBounded, readBoundedSync } from '../boundedRead';
 import { UserError } from '../errors';
-import { certificateParts, derKind, type CertificateParts, type DerKind } from './der';
+import { certificateParts, derKind, keySizeOf, type CertificateParts, type DerKind } from './der';
 import { KEY_ALGORITHMS, SIGNATURE_ALGORITHMS } from './oids';
 import { readPfx } from './pfx';
 import { CERT_LABELS, derToPem, hexUpper, pemBlocks } from './pem';
 import type { CertificateInfo, InspectOptions } from './types';
 
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256 };
 const KEY_TYPES: Record<string, string> = { rsa: 'RSA', 'rsa-pss': 'RSA-PSS', ec: 'EC', dsa: 'DSA', ed25519: 'Ed25519', ed448: 'Ed448' };
 const DSA = '1.2.840.10040.4.1';
 const DAY = 86_400_000;
@@ -33,14 +32,9 @@ function keyFacts(x: X509Certificate, parts: CertificateParts): Pick<Certificate
     const name = KEY_ALGORITHMS[oid];
     return { keyType: `unsupported algorithm OID ${oid}${name ? ` (${name})` : ''}` };
   }
-  const details = key.asymmetricKeyDetails ?? {};
   const type = key.asymmetricKeyType ?? 'unknown';
-  return {
-    key,
-    keyType: KEY_TYPES[type] ?? type,
-    keySize: details.modulusLength ?? (details.namedCurve ? CURVE_BITS[details.namedCurve] : undefined),
-    ...(details.namedCurve ? { curve: details.namedCurve } : {}),
-  };
+  const { bits, curve } = keySizeOf(parts.spki);
+  return { key, keyType: KEY_TYPES[type] ?? type, keySize: bits, ...(curve ? { curve } : {}) };
 }
 
 function selfSigned(x: X509Certificate, parts: CertificateParts, key: KeyObject | undefined): boolean {

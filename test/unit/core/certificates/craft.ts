@@ -88,3 +88,11 @@ export function python(script: string, args: string[]) {
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
 }
 
+
+/** A PFX whose MacData claims this iteration count (the MAC no longer matters: it is refused before). */
+export function withMacIterations(pfx: Buffer, n: number): Buffer {
+  const a = load(pfx);
+  const mac = (a.value as Asn1[])[2].value as Asn1[];
+  mac[2] = asn1.create(U, asn1.Type.INTEGER, false, asn1.integerToDer(n).getBytes());
+  return save(a);
+}

@@ -6,7 +6,7 @@ import { SIGNATURE_ALGORITHMS } from '../../../../src/core/certificates/oids';
 import { formatInfo } from '../../../../src/cli/commands/cert';
 import { keyStatus } from '../../../../src/core/manifest/status';
 import type { Key } from '../../../../src/core/manifest/types';
-import { NULL_PASSWORD_PFX, PYCA_PFX, python, withKeyAlgorithm, withoutKeyParameters, withSignatureAlgorithm, withTime } from './craft';
+import { NULL_PASSWORD_PFX, PYCA_PFX, python, withKeyAlgorithm, withMacIterations, withoutKeyParameters, withSignatureAlgorithm, withTime } from './craft';
 import { hasCode, openssl, opensslFingerprint, tempDir } from './openssl';
 
 describe('certificates: hostile and real-world files', () => {
@@ -173,6 +173,12 @@ describe('certificates: hostile and real-world files', () => {
       assert.throws(() => inspectCertificates(pfx, { fileName: 'p.pfx', passphrase: '' }), hasCode('pfx-passphrase-required'));
       assert.throws(() => inspectCertificates(pfx, { fileName: 'p.pfx', passphrase: 'nope' }), hasCode('pfx-bad-passphrase'));
       assert.equal(inspectCertificates(pfx, { fileName: 'p.pfx', passphrase: 'secret' }).length, 1);
+    });
+    it('a PFX asking for 2^31 key-derivation iterations is refused before any is computed', () => {
+      openssl(['pkcs12', '-export', '-in', f('r.crt'), '-inkey', f('r.key'), '-out', f('i.pfx'), '-passout', 'pass:secret']);
+      const pfx = withMacIterations(readFileSync(f('i.pfx')), 0x7fffffff);
+      for (const pass of ['secret', undefined]) assert.throws(() => readPfx(pfx, pass), hasCode('pfx-iterations'));
+      assert.throws(() => inspectCertificates(pfx, { fileName: 'i.pfx' }), hasCode('pfx-iterations'));
     });
     it('a passphrase given for a password-less PFX still opens it', () => {
       assert.equal(inspectCertificates(readFileSync(f('null-3des.pfx')), { passphrase: 'whatever' }).length, 1);
