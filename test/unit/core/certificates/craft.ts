@@ -96,3 +96,15 @@ export function withMacIterations(pfx: Buffer, n: number): Buffer {
   mac[2] = asn1.create(U, asn1.Type.INTEGER, false, asn1.integerToDer(n).getBytes());
   return save(a);
 }
+
+/** A DSA certificate whose public value y is negative (first octet 0xff): Node loads such a key,
+ *  and its asymmetricKeyDetails then fails a native assertion that aborts the process. */
+export function withNegativeDsaKey(der: Buffer): Buffer {
+  return edit(der, (f) => {
+    const bits = f[5].value as Asn1[];
+    // forge decodes a BIT STRING holding DER into its value; otherwise the value is the raw octets.
+    const y = Array.isArray(bits[1].value) ? bits[1].value[0] : asn1.fromDer((bits[1].value as string).slice(1));
+    y.value = '\xff' + (y.value as string).slice(1);
+    bits[1] = asn1.create(U, asn1.Type.BITSTRING, false, '\x00' + asn1.toDer(y).getBytes());
+  });
+}

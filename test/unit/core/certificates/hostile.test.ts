@@ -6,7 +6,7 @@ import { SIGNATURE_ALGORITHMS } from '../../../../src/core/certificates/oids';
 import { formatInfo } from '../../../../src/cli/commands/cert';
 import { keyStatus } from '../../../../src/core/manifest/status';
 import type { Key } from '../../../../src/core/manifest/types';
-import { NULL_PASSWORD_PFX, PYCA_PFX, python, withKeyAlgorithm, withMacIterations, withoutKeyParameters, withSignatureAlgorithm, withTime } from './craft';
+import { NULL_PASSWORD_PFX, PYCA_PFX, python, withKeyAlgorithm, withMacIterations, withNegativeDsaKey, withoutKeyParameters, withSignatureAlgorithm, withTime } from './craft';
 import { hasCode, openssl, opensslFingerprint, tempDir } from './openssl';
 
 describe('certificates: hostile and real-world files', () => {
@@ -49,6 +49,15 @@ describe('certificates: hostile and real-world files', () => {
     it('packing such a certificate into a PFX: a clear error, not OpenSSL text', () => {
       const certPem = derToPem(withKeyAlgorithm(rsaDer, '1.2.3.4.5.6'));
       assert.throws(() => exportPfx({ certPem, keyPem: readFileSync(f('r.key'), 'utf8'), passphrase: 'x' }), (e: Error) => hasCode('unsupported-key')(e) && !/error:/.test(e.message));
+    });
+    it('a DSA key with a negative public value (found by the fuzz: Node aborted the process reading its details)', () => {
+      const der = withNegativeDsaKey(dsaDer);
+      writeFileSync(f('neg.cer'), der);
+      assert.match(openssl(['x509', '-inform', 'DER', '-in', f('neg.cer'), '-noout', '-text']), /pub: +\(Negative\)/);
+      const [info] = inspectCertificates(der);
+      assert.equal(info.thumbprint, opensslFingerprint(f('neg.cer'), 'sha1', 'DER'));
+      assert.equal(info.keyType, 'DSA');
+      assert.equal(info.keySize, 1024);
     });
     it('a real DSA certificate (openssl-made) names its key and signature', () => {
       const [info] = inspectCertificates(dsaDer);
