@@ -12,8 +12,8 @@ import { UserError } from '../../../src/core/errors';
 import { parseManifest } from '../../../src/core/manifest/load';
 import type { ResolvedRequest } from '../../../src/core/invoke/types';
 import { recipeCommands, removeAll, run, scratch, writeProgram } from './harness';
-import { has } from './harness';
-import { pwshPath } from './parsers';
+import { csharpCheck } from './parsers';
+import { PWSH, skipOrFail } from './runners';
 
 const dirs: string[] = [];
 after(() => removeAll(dirs));
@@ -123,7 +123,7 @@ describe('codegen: a hostile manifest cannot inject code', function () {
   });
 
   it('Java: \\u000a in a name stays inside the comment (javac compiles the program)', async function () {
-    if (!has('javac', ['-version'])) return this.skip();
+    skipOrFail(this, ['java']);
     const dir = scratch('javac');
     dirs.push(dir);
     const code = generate('java', request({ keyName: 'ci\\u000a}\\u000d}\\\\u000a}' }));
@@ -132,29 +132,24 @@ describe('codegen: a hostile manifest cannot inject code', function () {
     assert.equal(r.code, 0, r.stderr);
   });
 
-  it('C#: U+2028 in a name stays inside the comment (mcs compiles the program)', async function () {
-    if (!has('mcs', ['--version'])) return this.skip();
-    const dir = scratch('mcs');
+  it('C#: U+2028 / U+2029 / U+0085 in a name stay inside the comment (csc compiles the program)', function () {
+    skipOrFail(this, ['dotnet']);
+    const dir = scratch('csc');
     dirs.push(dir);
     const code = generate('csharp', request({ keyName: 'ci\u2028}\u2029}\u0085}' }), { variant: 'pfx' });
     const src = writeProgram(dir, 'FlowgearInvoke.cs', code);
-    const r = await run('mcs', ['-nologo', '-r:System.Net.Http.dll', `-out:${join(dir, 'invoke.exe')}`, src]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(csharpCheck([src], dir).get(src), {});
   });
 
   describe('PowerShell (pwsh runs the program)', () => {
-    const pwsh = pwshPath();
     before(function () {
-      if (!pwsh) {
-        console.log('      PowerShell: skipped (pwsh not installed)');
-        this.skip();
-      }
+      skipOrFail(this, ['pwsh']);
     });
     async function runPs(code: string) {
       const dir = scratch('ps');
       dirs.push(dir);
       mkdirSync(join(dir, 'home'));
-      await run(pwsh!, ['-NoProfile', '-NonInteractive', '-File', writeProgram(dir, 'invoke.ps1', code)], { cwd: dir, timeoutMs: 30_000, env: { HOME: join(dir, 'home') } });
+      await run(PWSH, ['-NoProfile', '-NonInteractive', '-File', writeProgram(dir, 'invoke.ps1', code)], { cwd: dir, timeoutMs: 30_000, env: { HOME: join(dir, 'home') } });
     }
 
     it('typographic single quotes in a string do not end it', async () => {

@@ -1,12 +1,11 @@
 /**
  * The languages' own parsers, batched: each checks many generated programs in ONE process
  * (python3 `ast`, V8 via vm.Script, the TypeScript compiler API, bash/dash -n, gofmt -e,
- * javac's parser, mcs --parse, PowerShell's parser). Each answers per file: an error, or a
+ * javac's parser, the C# compiler (csc), PowerShell's parser). Each answers per file: an error, or a
  * shape (AST node kinds and names, string literals abstracted) where the parser gives one.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import * as vm from 'node:vm';
@@ -23,14 +22,6 @@ export interface Parsed {
 }
 
 const TOOLS = resolve(process.cwd(), 'test', 'unit', 'codegen', 'tools');
-
-/** pwsh on PATH, or where `dotnet tool install --global PowerShell` puts it. */
-export function pwshPath(): string | undefined {
-  for (const p of ['pwsh', join(homedir(), '.dotnet', 'tools', 'pwsh')]) {
-    if ((p === 'pwsh' || existsSync(p)) && spawnSync(p, ['-NoProfile', '-NonInteractive', '-Command', 'exit 0'], { stdio: 'ignore' }).status === 0) return p;
-  }
-  return undefined;
-}
 
 function tool(cmd: string, args: string[], o: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 600_000, ...o, env: { ...process.env, ...o.env } });
@@ -144,24 +135,44 @@ export function javaParse(files: string[], list: string): Map<string, Parsed> {
   return tabbed(r.stdout, files, 'javac');
 }
 
+/** The .NET SDK's C# compiler (Roslyn's csc.dll) and the framework's reference assemblies. */
+export function roslyn(): { csc: string; refs: string[] } | undefined {
+  const sdks = spawnSync('dotnet', ['--list-sdks'], { encoding: 'utf8' });
+  const m = sdks.status === 0 ? /^(\S+) \[(.*)\]\s*$/m.exec(sdks.stdout.trim().split('\n').pop() ?? '') : null;
+  if (!m) return undefined;
+  const csc = join(m[2], m[1], 'Roslyn', 'bincore', 'csc.dll');
+  const packs = join(m[2], '..', 'packs', 'Microsoft.NETCore.App.Ref');
+  if (!existsSync(csc) || !existsSync(packs)) return undefined;
+  const version = readdirSync(packs).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop();
+  const refDir = version && readdirSync(join(packs, version, 'ref')).map((d) => join(packs, version, 'ref', d)).pop();
+  if (!refDir) return undefined;
+  return { csc, refs: readdirSync(refDir).filter((f) => f.endsWith('.dll')).map((f) => join(refDir, f)) };
+}
+
 /**
- * `mcs --parse` over all files at once. Each program declares the same class, so each is put
- * in a namespace of its own (`namespace N<i> {` before the class, `}` at the end) first.
+ * C#: every file compiled (not just parsed) by csc in ONE compilation, as a library against the
+ * framework's reference assemblies. Each program declares the same class, so each is first put
+ * in a namespace of its own (`namespace N<i> {` before the class, `}` at the end).
  */
-export function csharpCheck(files: string[]): Map<string, Parsed> {
+export function csharpCheck(files: string[], dir: string): Map<string, Parsed> {
+  const tools = roslyn();
+  if (!tools) throw new Error('the .NET SDK (dotnet) with csc.dll is not installed');
   for (const [i, f] of files.entries()) {
     const code = readFileSync(f, 'utf8');
     const at = code.indexOf('\npublic static class FlowgearInvoke');
     if (at < 0) throw new Error(`${f}: no FlowgearInvoke class`);
     writeFileSync(f, `${code.slice(0, at + 1)}namespace N${i} {\n${code.slice(at + 1)}}\n`);
   }
-  const r = tool('mcs', ['--parse', '-nologo', ...files]);
+  const rsp = join(dir, 'csc.rsp');
+  const q = (p: string) => `"${p}"`;
+  writeFileSync(rsp, ['-nologo', '-noconfig', '-t:library', `-out:${q(join(dir, 'programs.dll'))}`, '-nowarn:SYSLIB0057,CS1998', ...tools.refs.map((r) => `-r:${q(r)}`), ...files.map(q)].join('\n'));
+  const r = tool('dotnet', [tools.csc, `@${rsp}`], { env: { DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } });
   const out = new Map<string, Parsed>(files.map((f) => [f, {}]));
   for (const line of `${r.stdout}\n${r.stderr}`.split('\n')) {
     const m = /^(.*\.cs)\(\d+,\d+\): error (.*)$/.exec(line);
     if (m && out.has(m[1])) out.get(m[1])!.error = (out.get(m[1])!.error ?? '') + m[2] + '; ';
   }
-  if (r.status !== 0 && ![...out.values()].some((p) => p.error)) throw new Error(`mcs: ${r.stdout}${r.stderr}`);
+  if (r.status !== 0 && ![...out.values()].some((p) => p.error)) throw new Error(`csc: ${r.stdout}${r.stderr}`);
   return out;
 }
 

@@ -7,13 +7,14 @@
  * passphraseEnv, route) and directly into a resolved request (as request files and the command
  * line give it) — for every language and variant. Every program must
  *   1. parse with the language's own parser (python3 ast, V8 + TypeScript, bash -n + dash -n,
- *      gofmt -e, javac's parser, mcs --parse, PowerShell's parser where pwsh is installed), and
+ *      gofmt -e, javac's parser, the C# compiler (csc, a full compile), PowerShell's parser), and
  *   2. have the same shape as its twin: the same template generated from plain names (AST node
  *      kinds and names with string literals abstracted; for shell, Go and C# a tokenizer of ours,
  *      shapes.ts). An injected statement changes the shape.
  * The programs are checked in batches (one process per language) to keep the CPU cost low.
  * FLOWGEAR_CODEGEN_SEED / FLOWGEAR_CODEGEN_CASES change the seed / number of requests.
- * Under CI=true a missing parser fails the test; pwsh is optional (skipped, and said so).
+ * Under CI=true a missing parser fails the test, pwsh included (.ci/run installs it); elsewhere
+ * a missing one is skipped, and said so.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -27,7 +28,8 @@ import type { ResolvedRequest } from '../../../src/core/invoke/types';
 import { parseManifest } from '../../../src/core/manifest/load';
 import type { HttpMethod } from '../../../src/core/manifest/types';
 import { removeAll, scratch } from './harness';
-import { csharpCheck, goCheck, javaParse, jsParse, powershellParse, pwshPath, pythonParse, shellCheck, type Parsed } from './parsers';
+import { csharpCheck, goCheck, javaParse, jsParse, powershellParse, pythonParse, roslyn, shellCheck, type Parsed } from './parsers';
+import { missing, PWSH } from './runners';
 import { cShape, shellShape, ShapeError } from './shapes';
 
 const SEED = Number(process.env.FLOWGEAR_CODEGEN_SEED ?? 20261202);
@@ -222,14 +224,13 @@ describe('codegen: property — hostile manifests generate only the template (se
       python: have('python3', ['--version']),
       go: spawnSync('gofmt', ['-e'], { input: 'package p\n', stdio: ['pipe', 'ignore', 'ignore'] }).status === 0,
       java: have('java', ['-version']),
-      csharp: have('mcs', ['--version']),
+      csharp: roslyn() !== undefined,
       curl: have('bash', ['--version']) && have('dash', ['-c', 'true']),
+      powershell: missing(['pwsh']).length === 0,
     };
-    const pwsh = pwshPath();
-    const missing = Object.entries(available).filter(([, ok]) => !ok).map(([k]) => k);
-    if (missing.length && ci) assert.fail(`parsers missing under CI: ${missing.join(', ')}`);
-    if (missing.length) console.log(`      property: skipped (parser not installed): ${missing.join(', ')}`);
-    if (!pwsh) console.log('      property: PowerShell skipped (pwsh not installed)');
+    const absent = Object.entries(available).filter(([, ok]) => !ok).map(([k]) => k);
+    if (absent.length && ci) assert.fail(`parsers missing under CI: ${absent.join(', ')}`);
+    if (absent.length) console.log(`      property: SKIPPED for ${absent.join(', ')} (parser not installed)`);
 
     const dir = scratch('property');
     dirs.push(dir);
@@ -302,8 +303,8 @@ describe('codegen: property — hostile manifests generate only the template (se
     if (available.curl) checked.add('curl'), timed('sh', () => shellCheck(filesOf('curl'), join(dir, 'sh.list')));
     if (available.go) checked.add('go'), timed('go', () => goCheck(filesOf('go'), join(dir, 'go')));
     if (available.java) checked.add('java'), timed('java', () => javaParse(filesOf('java'), join(dir, 'java.list')));
-    if (pwsh) checked.add('powershell'), timed('pwsh', () => powershellParse(pwsh, filesOf('powershell'), join(dir, 'ps.list')));
-    // Tokenizer shapes before mcs rewrites the C# files (it wraps each in a namespace).
+    if (available.powershell) checked.add('powershell'), timed('pwsh', () => powershellParse(PWSH, filesOf('powershell'), join(dir, 'ps.list')));
+    // Tokenizer shapes before csharpCheck rewrites the C# files (it wraps each in a namespace).
     const ownShape = (p: { lang: Language }, code: string): string | { error: string } => {
       try {
         if (p.lang === 'curl') return shellShape(code).join(' ');
@@ -319,7 +320,13 @@ describe('codegen: property — hostile manifests generate only the template (se
       shapes.set(p.file, ownShape(p, p.code));
       if (!shapes.has(p.twinFile)) shapes.set(p.twinFile, ownShape(p, p.twinCode));
     }
-    if (available.csharp) checked.add('csharp'), timed('mcs', () => csharpCheck(filesOf('csharp')));
+    // csc compiles (binds, not only parses): costly, so only the hostile programs go through it;
+    // their twins' shape comes from the tokenizer, and csharp.test.ts builds the template itself.
+    if (available.csharp) {
+      checked.add('csharp');
+      timed('csc', () => csharpCheck(byLang('csharp').map((p) => p.file), join(dir, 'csharp')));
+      for (const p of byLang('csharp')) results.set(p.twinFile, {});
+    }
 
     for (const p of programs) {
       if (!checked.has(p.lang)) continue;
@@ -349,7 +356,7 @@ describe('codegen: property — hostile manifests generate only the template (se
     const n = programs.filter((p) => checked.has(p.lang)).length;
     console.log(`      property: ${n} hostile programs checked (+${twins.size} plain twins) from ${counts.requests} requests; refused: ${counts.manifestRefused} by the manifest loader, ${counts.resolveRefused} by resolve, ${counts.refusedByTemplate} by a template (NUL on a command line, no thumbprint)`);
     console.log(`      property: ${timings.join('; ')}`);
-    if (failures.length) dirs.pop(); // keep the programs for a look
+    if (failures.length || process.env.FLOWGEAR_CODEGEN_KEEP) dirs.pop(); // keep the programs for a look
     const tally = new Map<string, number>();
     for (const f of failures) {
       const key = `${f.split(' ')[0].split('/')[0]}: ${/does not parse|shape differs|twin|threw|tokenizer/.exec(f)?.[0] ?? 'other'}`;
