@@ -16,6 +16,7 @@ import type { EmulatorOptions, RunningEmulator } from './types';
 export type { CertRequestMode, EmulatorOptions, RunningEmulator } from './types';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_MAX_CONNECTIONS = 256;
 /** After close() starts, in-flight requests get this long before connections are dropped. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -82,6 +83,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
     mode,
     bodyLimit,
     headersTimeoutMs: o.headersTimeoutMs ?? 10_000,
+    maxConnections: o.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     log,
     answer: async (req, body, raw): Promise<HttpAnswer> => {
       if (req.pathname === MANAGEMENT_PREFIX || req.pathname.startsWith(`${MANAGEMENT_PREFIX}/`)) {

@@ -16,6 +16,8 @@ export interface ServerConfig {
   cert: string;
   mode: CertRequestMode;
   bodyLimit: number;
+  /** Connections beyond this are refused at accept (net.Server maxConnections). */
+  maxConnections?: number;
   headersTimeoutMs: number;
   log: (line: string) => void;
   /** Answers one request whose body has been read and whose certificate is settled. */
@@ -201,9 +203,23 @@ export function createInvokeServer(config: ServerConfig): https.Server {
     }
     if (socket.writable && err.code !== 'ECONNRESET') {
       socket.end(`HTTP/1.1 ${reply ?? '400 Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      // end() alone waits for the peer's FIN: a peer that never reads or closes would keep the
+      // descriptor. Give the reply a moment to leave, then destroy.
+      const timer = setTimeout(() => socket.destroy(), 500);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
     } else {
       socket.destroy();
     }
   });
+  if (config.maxConnections) {
+    server.maxConnections = config.maxConnections;
+    let lastDropLog = 0;
+    server.on('drop', () => {
+      if (Date.now() - lastDropLog < 5000) return;
+      lastDropLog = Date.now();
+      config.log(`refused a connection: ${config.maxConnections} connections are open (the limit)`);
+    });
+  }
   return server;
 }

@@ -31,6 +31,8 @@ export interface EmulatorOptions {
   onManagement?: (x: import('./management').ManagementExchange) => void;
   /** Accept expired client certificates; default false: refused with 404 like any other refusal. */
   acceptExpiredCertificates?: boolean;
+  /** Open connections at most (default 256); more are refused so slow clients cannot pin descriptors. */
+  maxConnections?: number;
   /** Clock, injectable for the disable delay. */
   now?: () => number;
 }

@@ -9,7 +9,7 @@ import { type Command, UsageError, parse } from '../args';
 const usage = `Usage:
   flowgear-mtls emulator [--workspace DIR] [--port N] [--host ADDR]
                 [--cert-request handshake|renegotiate] [--disable-delay S] [--body-limit BYTES]
-                [--write-local-override] [--accept-expired]
+                [--write-local-override] [--accept-expired] [--max-connections N]
 
 Runs a local stand-in for a Flowgear site, driven by DIR/flowgear.json: HTTPS with client
 certificates, routing by the workflows' method + path template, and the key rules (certificate
@@ -30,6 +30,7 @@ when they change. Runs until Ctrl+C.
   --write-local-override  point your flowgear.local.json (git-ignored, merged over flowgear.json
                         by every command and the editor) at this emulator: "site" and "ca" —
                         the shared flowgear.json, and code generated from it, stay untouched
+  --max-connections N   open connections at most; more are refused (default 256)
 
 A management-API subset (sites, keys, environments, workflows) answers under /_management.`;
 
@@ -42,6 +43,7 @@ const options = {
   'body-limit': { type: 'string' },
   'write-local-override': { type: 'boolean' },
   'accept-expired': { type: 'boolean' },
+  'max-connections': { type: 'string' },
 } as const;
 
 function wholeNumber(v: string | undefined, flag: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -72,6 +74,7 @@ export const emulator: Command = {
       disableDelaySeconds: wholeNumber(values['disable-delay'], '--disable-delay'),
       bodyLimit: wholeNumber(values['body-limit'], '--body-limit'),
       acceptExpiredCertificates: values['accept-expired'],
+      maxConnections: wholeNumber(values['max-connections'], '--max-connections') || undefined,
       log: (line) => io.out(`[${time()}] ${line}\n`),
     });
     const caRel = relative(workspace, emu.caPath).split('\\').join('/');

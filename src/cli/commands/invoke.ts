@@ -170,6 +170,13 @@ export const invoke: Command = {
     const network = networkFrom(v, io);
     const expired = expiryWarning(req.client);
     if (expired) io.err(`warning: ${expired}\n`);
+    // The key's passphraseEnv in flowgear.json names the variable when --passphrase-env does not.
+    const passphraseOf = passphrase ?? (req.client.passphraseEnv ? io.env[req.client.passphraseEnv] : undefined);
+    if (req.insecure) {
+      io.err(new URL(req.url).protocol === 'http:'
+        ? `warning: "insecure": true in flowgear.json — this request goes out in CLEAR TEXT (http://), without TLS or the client certificate\n`
+        : `warning: "insecure": true in flowgear.json — the server certificate is NOT verified\n`);
+    }
     const invoker = new Invoker();
     const timeouts = timeout ? { connect: timeout, headers: timeout, body: timeout, total: timeout } : undefined;
     const ac = new AbortController();
@@ -177,7 +184,7 @@ export const invoke: Command = {
     process.once('SIGINT', onSigint);
     try {
       if (repeat === 1) {
-        const r = await invoker.invoke(req, { passphrase, timeouts, signal: ac.signal, bodyCap: Number.MAX_SAFE_INTEGER, network });
+        const r = await invoker.invoke(req, { passphrase: passphraseOf, timeouts, signal: ac.signal, bodyCap: Number.MAX_SAFE_INTEGER, network });
         printResult(io, r, !!v.json, manifest);
         return exitFor(r.status);
       }
@@ -185,7 +192,7 @@ export const invoke: Command = {
       const statuses: Record<string, number> = {};
       let worst = 0;
       for (let i = 0; i < repeat; i++) {
-        const r = await invoker.invoke(req, { passphrase, timeouts, signal: ac.signal, bodyCap: 0, network });
+        const r = await invoker.invoke(req, { passphrase: passphraseOf, timeouts, signal: ac.signal, bodyCap: 0, network });
         latencies.push(r.timings.total);
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         worst = Math.max(worst, exitFor(r.status));

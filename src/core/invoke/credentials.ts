@@ -19,6 +19,11 @@ function read(path: string, property: 'certificate' | 'privateKey' | 'pfx', keyN
   return readBoundedSync(path, { field: `key '${keyName}' "${property}"` });
 }
 
+/** Where the passphrase would come from, for "needs a passphrase". */
+function needs(c: ClientCertificate): string {
+  return c.passphraseEnv ? ` (set the environment variable ${c.passphraseEnv})` : ' (CLI: --passphrase-env VAR)';
+}
+
 /** PEM text of a PEM or DER certificate file. */
 function certificatePem(buf: Buffer, path: string, keyName: string): { pem: string; x509: X509Certificate } {
   try {
@@ -46,7 +51,7 @@ export function loadClientMaterial(c: ClientCertificate, passphrase: string | un
       if (/mac verify|bad decrypt|password/i.test(msg)) {
         throw new UserError(
           passphrase === undefined
-            ? `key '${c.keyName}': the PFX ${c.pfx} needs a passphrase${c.passphraseEnv ? '' : ' (CLI: --passphrase-env VAR)'}`
+            ? `key '${c.keyName}': the PFX ${c.pfx} needs a passphrase${needs(c)}`
             : `key '${c.keyName}': wrong passphrase for ${c.pfx}`,
           passphrase === undefined ? 'passphrase-required' : 'bad-passphrase',
         );
@@ -73,7 +78,7 @@ export function loadClientMaterial(c: ClientCertificate, passphrase: string | un
     const msg = messageOf(e);
     const encrypted = /ENCRYPTED/.test(keyText);
     if (encrypted && passphrase === undefined) {
-      throw new UserError(`key '${c.keyName}': ${c.privateKey} is encrypted and needs a passphrase (CLI: --passphrase-env VAR)`, 'passphrase-required');
+      throw new UserError(`key '${c.keyName}': ${c.privateKey} is encrypted and needs a passphrase${needs(c)}`, 'passphrase-required');
     }
     if (encrypted) throw new UserError(`key '${c.keyName}': wrong passphrase for ${c.privateKey}`, 'bad-passphrase');
     throw new UserError(`key '${c.keyName}': ${c.privateKey} is not a readable private key (${msg})`, 'bad-private-key');

@@ -55,6 +55,10 @@ export class Invoker {
     const hit = this.agents.get(id);
     if (hit) return hit;
 
+    // The one place requests leave: never in clear text unless the manifest opted out.
+    if (new URL(req.url).protocol !== 'https:' && !req.insecure) {
+      throw new UserError(`${origin} is not https://: the request would go out in clear text without the client certificate. Use https://, or set "insecure": true in flowgear.json for a local test server.`, 'insecure-url');
+    }
     const material = loadClientMaterial(req.client, o.passphrase);
     const manifestCa = req.ca ? readBoundedSync(req.ca, { field: req.adhoc ? '--ca' : 'flowgear.json "ca"' }).toString('utf8') : undefined;
     const { agent, trust } = buildAgent({

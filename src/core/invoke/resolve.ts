@@ -103,10 +103,10 @@ export function resolveRequest(manifest: Manifest, o: ResolveOptions): ResolvedR
       privateKey: key.privateKey,
       pfx: key.pfx,
       thumbprint: key.thumbprint,
-      passphraseEnv: o.passphraseEnv,
+      passphraseEnv: o.passphraseEnv ?? key.passphraseEnv,
     },
     ca: env.ca ?? manifest.ca,
-    insecure: env.insecure || undefined,
+    insecure: (env.baseUrl ? env.insecure : env.insecure ?? manifest.insecure) || undefined,
     tlsMaxVersion: env.tlsMaxVersion,
   };
 }

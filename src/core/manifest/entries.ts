@@ -56,6 +56,7 @@ export function readEnvironments(r: Reader, tree: Node): Environment[] {
     const baseUrl = r.url(node, 'baseUrl', `environment '${name ?? '?'}'`);
     const ca = r.path(node, 'ca', what);
     const insecure = r.boolean(node, 'insecure', what);
+    r.clearText(node, 'baseUrl', baseUrl, insecure, `environment '${name ?? '?'}'`);
     const tls = r.string(node, 'tlsMaxVersion', what);
     if (tls !== undefined && tls !== 'TLSv1.2' && tls !== 'TLSv1.3') {
       r.add(r.prop(node, 'tlsMaxVersion')!, 'error', 'schema', `'tlsMaxVersion' must be "TLSv1.2" or "TLSv1.3" (got '${tls}').`);

@@ -19,7 +19,7 @@ export const MANIFEST_FILE = 'flowgear.json';
 /** A manifest is a few KiB; anything past this is not one. */
 export const MANIFEST_FILE_LIMIT = 4 * 1024 * 1024;
 
-export const TOP_LEVEL = ['$schema', 'site', 'ca', 'environments', 'workflows', 'keys', 'siteApi'] as const;
+export const TOP_LEVEL = ['$schema', 'site', 'insecure', 'ca', 'environments', 'workflows', 'keys', 'siteApi'] as const;
 
 export function parseManifest(text: string, file: string): LoadResult {
   // Editors hide a BOM and count positions without it.
@@ -46,13 +46,15 @@ export function parseManifest(text: string, file: string): LoadResult {
   }
   r.unknownProps(tree, TOP_LEVEL, 'flowgear.json');
   const site = r.url(tree, 'site', 'flowgear.json', true);
+  const insecure = r.boolean(tree, 'insecure', 'flowgear.json');
+  r.clearText(tree, 'site', site, insecure, 'flowgear.json');
   const ca = r.path(tree, 'ca', 'flowgear.json');
   const environments = readEnvironments(r, tree);
   const workflows = readWorkflows(r, tree);
   const keys = readKeys(r, tree);
   const siteApi = readSiteApi(r, tree);
   if (site === undefined) return { ok: false, problems: r.problems };
-  const manifest: Manifest = { file: abs, root, site, ...(ca ? { ca } : {}), environments, workflows, keys, ...(siteApi ? { siteApi } : {}) };
+  const manifest: Manifest = { file: abs, root, site, ...(insecure ? { insecure } : {}), ...(ca ? { ca } : {}), environments, workflows, keys, ...(siteApi ? { siteApi } : {}) };
   checkReferences(r, manifest);
   return { ok: true, manifest, problems: sortProblems(r.problems) };
 }

@@ -3,7 +3,7 @@
  * instead of throwing. Used by the manifest loader to build the model field by field.
  */
 import { getNodeValue, type Node } from 'jsonc-parser';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { LineIndex, type Range } from './positions';
 import type { Problem } from './types';
 
@@ -103,7 +103,13 @@ export class Reader {
       this.add(this.prop(obj, name)!, 'error', 'schema', `'${name}' in ${what} must not be empty.`);
       return undefined;
     }
-    return resolve(this.root, v);
+    const abs = resolve(this.root, v);
+    const rel = relative(this.root, abs);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      // Allowed (a shared CA, a key kept in ~/), but a shared manifest can point anywhere: say so.
+      this.add(this.prop(obj, name)!, 'warning', 'path-outside', `'${name}' in ${what} points outside the manifest's folder (${abs}): make sure that is meant; the editor asks before sending such a file as a body.`, { path: abs });
+    }
+    return abs;
   }
 
   /** An http(s) base URL without trailing slash. */
@@ -121,6 +127,15 @@ export class Reader {
       return undefined;
     }
     return v.replace(/\/+$/, '');
+  }
+
+  /** An http:// URL sends in clear without the client certificate: an error unless the manifest
+   *  opts out with `"insecure": true` beside it, then a loud warning. */
+  clearText(obj: Node, name: string, url: string | undefined, insecure: boolean | undefined, where: string): void {
+    if (!url?.startsWith('http:')) return;
+    const node = this.prop(obj, name)!;
+    if (insecure) this.add(node, 'warning', 'insecure-url', `'${name}' in ${where} is http://: invokes go out in clear text, without TLS or the client certificate ("insecure": true).`);
+    else this.add(node, 'error', 'insecure-url', `'${name}' in ${where} is http://: invokes would go out in clear text, without the client certificate. Use https://, or add "insecure": true beside it for a local test server.`);
   }
 
   stringMap(obj: Node, name: string, what: string): Record<string, string> | undefined {

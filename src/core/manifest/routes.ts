@@ -153,6 +153,10 @@ export function expandTemplate(t: Template, vars: Record<string, string>): { pat
   if (missing.length > 0) {
     throw new UserError(`missing value for ${missing.map((m) => `{${m}}`).join(', ')}`, 'route-missing-variable');
   }
+  // `.` and `..` are dot segments: URL parsers drop them (even as %2E%2E), so the request would
+  // go to another route. No encoding survives that; refuse them like an empty segment.
+  const dots = t.segments.filter(isVariable).find((s) => vars[s.variable] === '.' || vars[s.variable] === '..');
+  if (dots) throw new UserError(`'${vars[dots.variable]}' cannot be the value of {${dots.variable}}: as a path segment it would change the route`, 'route-dot-segment');
   const path = '/' + t.segments.map((s) => (isVariable(s) ? encodeURIComponent(vars[s.variable]) : s.literal)).join('/');
   const query = t.query.map((p): [string, string] => [p.name, p.variable !== undefined ? vars[p.variable] : (p.literal ?? '')]);
   return { path, query };

@@ -64,6 +64,9 @@ export interface Manifest {
   root: string;
   /** Production base URL, e.g. https://acme.flowgear.net (no trailing slash). */
   site: string;
+  /** `"insecure": true` at the top: requests to `site` may use http:// and skip server
+   *  certificate verification (environments with their own baseUrl decide for themselves). */
+  insecure?: boolean;
   /** Site-level extra CA file (absolute). */
   ca?: string;
   environments: Environment[];

@@ -109,6 +109,8 @@ async function copyAsCode(context: vscode.ExtensionContext, store: ManifestStore
 /** "Copy Invoke as Code…" / "Open Invoke as Code…": client code for one invoke, any language. */
 export function register(context: vscode.ExtensionContext): void {
   const store = manifestStore(context);
-  registerCommand(context, Command.copyAsCode, (raw?: unknown) => copyAsCode(context, store, raw, false), { failure: 'data' });
-  registerCommand(context, Command.openAsCode, (raw?: unknown) => copyAsCode(context, store, raw, true), { failure: 'data' });
+  // Generation reads the key files flowgear.json names (thumbprint, encrypted or not).
+  const o = { failure: 'data', trust: 'Generating client code is disabled in Restricted Mode: it reads the key files flowgear.json names.' } as const;
+  registerCommand(context, Command.copyAsCode, (raw?: unknown) => copyAsCode(context, store, raw, false), o);
+  registerCommand(context, Command.openAsCode, (raw?: unknown) => copyAsCode(context, store, raw, true), o);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { findEnvironment, findKey, findWorkflow, resolveRequest } from '../../core/invoke/resolve';
+import { confirmBodyFile } from './outsideBody';
 import { workflowVariables } from '../../core/invoke/template';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { Key, Manifest, Workflow } from '../../core/manifest/types';
@@ -139,6 +140,7 @@ export async function requestFromArgs(store: ManifestStore, raw: unknown, curren
   if (target.toLowerCase() !== envName.toLowerCase()) {
     void vscode.window.showWarningMessage(`Key '${key.name}' targets the ${target} environment, but invokes go to ${envName} (status bar). Flowgear will likely answer 404.`);
   }
+  if (body === undefined && w.body) await confirmBodyFile(w.body);
   const request = resolveRequest(m, {
     workflow: w.name,
     key: key.name,

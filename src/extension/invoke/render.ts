@@ -62,7 +62,11 @@ export function prettyBody(body: string, contentType: string | undefined): { htm
       if (value && typeof value === 'object') {
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
           if (typeof v === 'string' && /^\s*</.test(v)) html += `\n\n<div class="xmlfield"><b>${esc(k)}</b>\n${xmlHtml(v)}</div>`;
-          if (typeof v === 'string' && k === 'FgUsername') html = html.replace(esc(JSON.stringify(v)), `<mark class="username">${esc(JSON.stringify(v))}</mark>`);
+          if (typeof v === 'string' && k === 'FgUsername') {
+            // A function, not a string: server text like $' or $` must not act as a replacement pattern.
+            const marked = `<mark class="username">${esc(JSON.stringify(v))}</mark>`;
+            html = html.replace(esc(JSON.stringify(v)), () => marked);
+          }
         }
       }
       return { html, kind: 'json' };

@@ -103,7 +103,7 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
       for (const f of files) await vscode.workspace.fs.delete(vscode.Uri.file(f)).then(undefined, () => undefined);
       await store.refresh();
     }
-  });
+  }, 'Deleting a key is disabled in Restricted Mode: it can delete the files flowgear.json names.');
 
   reg(Command.keyCopyThumbprint, async (arg) => {
     const t = await resolveKey(store, arg, 'Copy the thumbprint of which key?');
