@@ -110,7 +110,7 @@ export async function startEmulator(o: EmulatorOptions): Promise<RunningEmulator
         log(`${target} → ${d.status} refused: ${d.reason}`);
         return jsonAnswer(d.status, { Message: d.message });
       }
-      const a = invokeAnswer({ ...d, method: req.method, pathname: req.pathname, query: req.query, body });
+      const a = invokeAnswer({ ...d, method: req.method, pathname: req.pathname, query: req.query, body, headers: raw.headers });
       management.recordRun({ workflow: d.workflow.name, key: d.key.name, environment: d.environment.name, status: a.status, start: started, end: new Date(Math.max(now(), started.getTime() + 1)) });
       log(`${target} → ${a.status} '${d.workflow.name}' as key '${d.key.name}' in ${d.environment.name}${d.note ? ` — ${d.note}` : ''}`);
       return a;

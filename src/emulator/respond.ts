@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Environment, Key, Workflow } from '../core/manifest/types';
 
 /** Largest request body echoed back; the rest is cut (the size is still reported). */
@@ -12,6 +13,8 @@ export interface InvokeEcho {
   variables: Record<string, string>;
   query: URLSearchParams;
   body: Buffer;
+  /** Request headers as received (lower-case names); echoed so tests can check what was sent. */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -61,6 +64,8 @@ export function successBody(e: InvokeEcho): Record<string, unknown> {
     query,
     body: e.body.subarray(0, ECHO_LIMIT).toString('utf8'),
     bodyBytes: e.body.length,
+    bodySha256: createHash('sha256').update(e.body).digest('hex'),
+    headers: e.headers ?? {},
     bodyTruncated: truncated,
     FgUsername: `Key: ${e.key.name}`,
     FgProfile: e.environment.name,

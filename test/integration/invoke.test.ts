@@ -177,4 +177,22 @@ describe('invoke (request runner) in the real host', function () {
     assert.equal(JSON.parse(r.body!).FgUsername, 'Key: ci-test');
     assert.equal(JSON.parse(r.body!).FgProfile, 'Test');
   });
+  it('request-file problems appear with line and column, and one bad request leaves the others invokable', async () => {
+    const file = join(fx.dir, 'mixed.flowgear.http');
+    writeFileSync(file, '# @key prod\nGRPC /svc/Method\n\n###\n# @name first\n# @key prod\nGET /customers/5\n\n###\n# @key prod\nGET /customers/{{first.response.body.$.pathVariables.id}}{{missing}}\n');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(doc);
+    let diags: vscode.Diagnostic[] = [];
+    for (let i = 0; i < 50 && !diags.length; i++) {
+      diags = vscode.languages.getDiagnostics(doc.uri);
+      if (!diags.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(diags.map((d) => [d.range.start.line, d.range.start.character, d.severity, d.code]), [[1, 0, vscode.DiagnosticSeverity.Error, 'unsupported-protocol']]);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    assert.match(lenses.find((l) => l.range.start.line === 1)!.command!.title, /GRPC requests are not supported/);
+    const first = await vscode.commands.executeCommand<Outcome>('flowgear.invokeRequest', doc.uri.toString(), 1);
+    assert.equal(first.status, 200, first.error);
+    const third = await vscode.commands.executeCommand<Outcome>('flowgear.invokeRequest', doc.uri.toString(), 2);
+    assert.match(third.error ?? '', /line 11: \{\{missing\}\} has no value/);
+  });
 });

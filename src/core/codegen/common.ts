@@ -1,5 +1,6 @@
 import type { ResolvedRequest } from '../invoke/types';
 import { envVarName, shq, shWord } from './escape';
+import { UserError } from '../errors';
 
 /** The header Flowgear's own C# sample sends so the front end asks for the client certificate. */
 export const PROVIDE_CERT_HEADER = 'X-Provide-Client-Certificate';
@@ -89,4 +90,15 @@ export function p12Recipe(req: ResolvedRequest, out: string, passEnv: string | u
 /** The .p12 path used when a PEM key must be bundled first. */
 export function derivedP12(req: ResolvedRequest): string {
   return (req.client.privateKey ?? req.client.certificate ?? 'client').replace(/\.(pem|key|crt|cer)$/i, '') + '.p12';
+}
+
+/** A request whose body is text: what the generators embed in code. */
+export type TextRequest = Omit<ResolvedRequest, 'body'> & { body?: string };
+
+/** A body read from a file is bytes; code can carry it as text only when it is valid UTF-8. */
+export function textRequest(req: ResolvedRequest): TextRequest {
+  if (!Buffer.isBuffer(req.body)) return req as TextRequest;
+  const text = req.body.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(req.body)) throw new UserError('this request sends a binary body file; generated code can carry text bodies only', 'codegen-binary-body');
+  return { ...req, body: text };
 }

@@ -1,4 +1,4 @@
-import type { ResolvedRequest } from '../invoke/types';
+import type { TextRequest as ResolvedRequest } from './common';
 import { UserError } from '../errors';
 import { CodegenOptions, describe, headersOf, insecureWarning, passphraseEnvOf } from './common';
 import { comment, shq, shWord } from './escape';

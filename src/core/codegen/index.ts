@@ -1,6 +1,6 @@
 import type { ResolvedRequest } from '../invoke/types';
 import { UserError } from '../errors';
-import type { CodegenOptions } from './common';
+import { textRequest, type CodegenOptions } from './common';
 import { generateCsharp } from './csharp';
 import { generateCurl } from './curl';
 import { generateGo } from './go';
@@ -45,21 +45,21 @@ export function isLanguage(s: string): s is Language {
 export function generate(lang: Language, req: ResolvedRequest, opts: CodegenOptions = {}): string {
   switch (lang) {
     case 'csharp':
-      return generateCsharp(req, opts);
+      return generateCsharp(textRequest(req), opts);
     case 'powershell':
-      return generatePowershell(req, opts);
+      return generatePowershell(textRequest(req), opts);
     case 'javascript':
-      return generateNode(req, opts, false);
+      return generateNode(textRequest(req), opts, false);
     case 'typescript':
-      return generateNode(req, opts, true);
+      return generateNode(textRequest(req), opts, true);
     case 'python':
-      return generatePython(req, opts);
+      return generatePython(textRequest(req), opts);
     case 'java':
-      return generateJava(req, opts);
+      return generateJava(textRequest(req), opts);
     case 'go':
-      return generateGo(req, opts);
+      return generateGo(textRequest(req), opts);
     case 'curl':
-      return generateCurl(req, opts);
+      return generateCurl(textRequest(req), opts);
     default:
       throw new UserError(`unknown language '${String(lang)}' (one of: ${LANGUAGES.join(', ')})`, 'codegen-language');
   }

@@ -1,4 +1,4 @@
-import type { ResolvedRequest } from '../invoke/types';
+import type { TextRequest as ResolvedRequest } from './common';
 import { CodegenOptions, derivedP12, describe, headersOf, insecureWarning, p12Recipe, passphraseEnvOf } from './common';
 import { comment, javaStr as dqAscii } from './escape';
 

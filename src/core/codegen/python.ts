@@ -1,4 +1,4 @@
-import type { ResolvedRequest } from '../invoke/types';
+import type { TextRequest as ResolvedRequest } from './common';
 import { CodegenOptions, describe, headersOf, insecureWarning, passphraseEnvOf, pemFiles } from './common';
 import { comment, pyStr as dq } from './escape';
 

@@ -10,8 +10,8 @@ export interface ResolvedRequest {
   /** Final URL: base URL + expanded path + query (incl. `_profile` when needed). */
   url: string;
   headers: Record<string, string>;
-  /** Request body as text, if any. */
-  body?: string;
+  /** Request body: text, or bytes exactly as read from a body file (`< ./file`). */
+  body?: string | Buffer;
   workflow?: string;
   environment: string;
   /** `_profile` value added to the query, if any. */

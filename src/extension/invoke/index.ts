@@ -6,7 +6,7 @@ import { parseRequestFile } from '../../core/invoke/requestFile';
 import { EnvironmentPicker } from './environment';
 import { manifestStore } from '../manifest/store';
 import { requestFromArgs } from './palette';
-import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, requestFromFile } from './requestFiles';
+import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, exchangesOf, requestDiagnostics, requestFromFile } from './requestFiles';
 import { Runner } from './runner';
 
 const INVOKE_TRUST = 'Invoking is disabled in Restricted Mode: it reads private keys and connects to the hosts named in flowgear.json.';
@@ -41,7 +41,11 @@ export function register(context: vscode.ExtensionContext) {
       if (!target) throw new UserError('open a .flowgear.http request file first', 'no-request-file');
       const i = index ?? requestIndexAtCursor();
       const r = await requestFromFile(store, target, i, env.current);
-      return r && runner.run(r.request, r.folder);
+      if (!r) return undefined;
+      const out = await runner.run(r.request, r.folder);
+      // A `# @name`d response feeds `{{name.response…}}` of later requests in this file.
+      if (r.name && out.status !== undefined) exchangesOf(target).set(r.name, { request: { headers: r.request.headers, body: r.request.body }, response: { headers: out.headers ?? {}, body: out.body ?? '' } });
+      return out;
     },
     invoking,
   );
@@ -72,6 +76,7 @@ export function register(context: vscode.ExtensionContext) {
     store.onDidChange(() => void noteAll()),
     store.onDidChangeFile(onKeyFile),
     vscode.languages.registerCodeLensProvider(selector, lens),
+    ...requestDiagnostics(),
     vscode.languages.registerCompletionItemProvider(selector, new RequestCompletion(store), ' ', '@'),
     vscode.workspace.onDidGrantWorkspaceTrust(() => env.refresh()),
   );

@@ -1,22 +1,16 @@
 import * as vscode from 'vscode';
 import { Command } from '../ids';
-import { UserError, messageOf } from '../../core/errors';
-import { directiveAt, parseRequestFile, requestFromBlock, unresolvedVariables, type RequestFile } from '../../core/invoke/requestFile';
-import { workflowVariables } from '../../core/invoke/template';
+import { UserError } from '../../core/errors';
+import { promptsNeeded, requestFromBlock, workflowVariablesNeeded } from '../../core/invoke/fileRequest';
+import { blockErrors, directiveAt, parseRequestFile, type RequestFile } from '../../core/invoke/requestFile';
 import type { ResolvedRequest } from '../../core/invoke/types';
+import type { ExchangeRecord } from '../../core/invoke/variables';
 import type { ManifestStore } from '../manifest/store';
 import { folderOfFile } from '../manifest/target';
 import { invokeSettings } from '../common/settings';
 
 export const REQUEST_LANGUAGE = 'flowgear-http';
 
-function parseSafe(text: string): RequestFile | undefined {
-  try {
-    return parseRequestFile(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** CodeLens "Invoke" and "Copy as code" above each request of a .flowgear.http file. */
 export class RequestCodeLens implements vscode.CodeLensProvider {
@@ -24,13 +18,13 @@ export class RequestCodeLens implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses = this.changed.event;
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const f = parseSafe(doc.getText());
-    if (!f) {
-      return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(error) Syntax error — see the Invoke command for details', command: Command.invokeRequest, arguments: [doc.uri.toString(), 0] })];
-    }
+    const f = parseRequestFile(doc.getText());
     return f.requests.flatMap((r) => {
       const range = new vscode.Range(r.anchorLine, 0, r.anchorLine, 0);
       const what = r.target ? `${r.method} ${r.target}` : r.workflow ?? '';
+      const error = blockErrors(r)[0];
+      if (error) return [new vscode.CodeLens(range, { title: `$(error) ${error.message}`, command: '' })];
+      if (r.disabled) return [new vscode.CodeLens(range, { title: '$(circle-slash) Disabled', command: '' })];
       return [
         new vscode.CodeLens(range, { title: `$(play) Invoke${r.key ? ` with ${r.key}` : ''}`, tooltip: `Send ${what}`, command: Command.invokeRequest, arguments: [doc.uri.toString(), r.index] }),
         new vscode.CodeLens(range, { title: 'Copy as code', command: Command.copyRequestAsCode, arguments: [doc.uri.toString(), r.index] }),
@@ -67,36 +61,61 @@ export class RequestCompletion implements vscode.CompletionItemProvider {
 }
 
 /** Builds the request of block `index` of a request file, prompting for undefined {{variables}}. */
-export async function requestFromFile(store: ManifestStore, uriString: string, index: number, environment: string): Promise<{ request: ResolvedRequest; folder: string } | undefined> {
+export async function requestFromFile(store: ManifestStore, uriString: string, index: number, environment: string): Promise<{ request: ResolvedRequest; folder: string; name?: string } | undefined> {
   const uri = vscode.Uri.parse(uriString);
   const doc = await vscode.workspace.openTextDocument(uri);
-  let f: RequestFile;
-  try {
-    f = parseRequestFile(doc.getText());
-  } catch (e) {
-    throw new UserError(`${vscode.workspace.asRelativePath(uri)}: ${messageOf(e)}`, 'request-file-syntax');
-  }
+  const f: RequestFile = parseRequestFile(doc.getText());
   const block = f.requests[index];
   if (!block) throw new UserError(`${vscode.workspace.asRelativePath(uri)} has no request ${index + 1}`, 'request-file-syntax');
   const folder = folderOfFile(store, uri);
   if (!folder) throw new UserError('no flowgear.json next to this request file or in the workspace', 'no-manifest');
   const manifest = await store.manifestAt(folder);
-  const values = { ...f.variables };
-  for (const name of unresolvedVariables(block, values)) {
-    const v = await vscode.window.showInputBox({ title: `Value for {{${name}}}`, prompt: `Request ${index + 1} of ${vscode.workspace.asRelativePath(uri)}; define '@${name} = …' in the file to skip this`, ignoreFocusOut: true });
+  const values: Record<string, string> = {};
+  for (const p of promptsNeeded(block, values)) {
+    const v = await vscode.window.showInputBox({ title: `Value for {{${p.name}}}`, prompt: p.description ?? `Request ${index + 1} of ${vscode.workspace.asRelativePath(uri)}`, password: /password|secret|token|passphrase/i.test(p.name), ignoreFocusOut: true });
     if (v === undefined) return undefined;
-    values[name] = v;
+    values[p.name] = v;
   }
-  if (!block.target && block.workflow) {
-    // A `# @workflow` without a request line: its template variables come from the file or a prompt.
-    const w = manifest.workflows.find((x) => x.name.toLowerCase() === block.workflow!.toLowerCase());
-    for (const v of w ? workflowVariables(w.path, w.method) : []) {
-      if (values[v.name] !== undefined) continue;
-      const typed = await vscode.window.showInputBox({ title: `${w!.name}: ${v.where} variable {${v.name}}`, prompt: `${w!.method} ${w!.path}`, ignoreFocusOut: true });
-      if (typed === undefined) return undefined;
-      values[v.name] = typed;
-    }
+  // A `# @workflow` without a request line: its template variables come from the file or a prompt.
+  for (const v of workflowVariablesNeeded(manifest, f, block, values)) {
+    const typed = await vscode.window.showInputBox({ title: `${v.workflow.name}: ${v.where} variable {${v.name}}`, prompt: `${v.workflow.method} ${v.workflow.path}`, ignoreFocusOut: true });
+    if (typed === undefined) return undefined;
+    values[v.name] = typed;
   }
-  const request = requestFromBlock(manifest, block, { values, environment, provideClientCertificateHeader: invokeSettings().provideClientCertificateHeader });
-  return { request, folder };
+  const request = await requestFromBlock(manifest, f, block, { values, environment, file: uri.fsPath, exchanges: exchangesOf(uri.toString()), provideClientCertificateHeader: invokeSettings().provideClientCertificateHeader });
+  return { request, folder, name: block.name };
+}
+
+/** Responses of named requests per request file in this session, for `{{name.response…}}`. */
+const exchanges = new Map<string, Map<string, ExchangeRecord>>();
+export function exchangesOf(uri: string): Map<string, ExchangeRecord> {
+  let m = exchanges.get(uri);
+  if (!m) exchanges.set(uri, (m = new Map()));
+  return m;
+}
+
+const SEVERITY = { error: 0, warning: 1, info: 2 } as const;
+
+/** Problems of request files (line and column), kept current while they are open. */
+export function requestDiagnostics(): vscode.Disposable[] {
+  const collection = vscode.languages.createDiagnosticCollection('flowgear-http');
+  const update = (doc: vscode.TextDocument) => {
+    if (doc.languageId !== REQUEST_LANGUAGE) return;
+    collection.set(
+      doc.uri,
+      parseRequestFile(doc.getText()).diagnostics.map((d) => {
+        const v = new vscode.Diagnostic(new vscode.Range(d.line, d.column, d.line, d.endColumn), d.message, SEVERITY[d.severity] as vscode.DiagnosticSeverity);
+        v.source = 'flowgear';
+        v.code = d.code;
+        return v;
+      }),
+    );
+  };
+  vscode.workspace.textDocuments.forEach(update);
+  return [
+    collection,
+    vscode.workspace.onDidOpenTextDocument(update),
+    vscode.workspace.onDidChangeTextDocument((e) => update(e.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => collection.delete(d.uri)),
+  ];
 }

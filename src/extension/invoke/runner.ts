@@ -26,6 +26,7 @@ export interface RunOutcome {
   environment: string;
   workflow?: string;
   body?: string;
+  headers?: Record<string, string>;
   timings?: InvokeResult['timings'];
   protocol?: string;
   proxy?: string;
@@ -145,6 +146,7 @@ export class Runner implements vscode.Disposable {
       environment: request.environment,
       workflow: request.workflow,
       body: summary?.body,
+      headers: summary?.headers,
       timings: summary?.timings,
       protocol: summary?.protocol,
       proxy: summary?.proxy,

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { directiveAt, parseRequestFile, requestFromBlock, unresolvedVariables } from '../../../src/core/invoke/requestFile';
+import { requestFromBlock } from '../../../src/core/invoke/fileRequest';
+import { blockErrors, directiveAt, parseRequestFile, variablesFor } from '../../../src/core/invoke/requestFile';
 import { makePki, type Pki } from './pki';
 import { testManifest } from './manifest';
 
@@ -42,37 +43,43 @@ describe('invoke: .flowgear.http request files', () => {
     assert.deepEqual(a.headers, [['Accept', 'application/json']]);
     assert.equal(a.body, undefined);
     assert.equal(b.name, 'create');
+    assert.equal(b.title, 'create');
     assert.deepEqual([b.startLine, b.anchorLine], [9, 11]);
     assert.equal(b.env, 'Production');
-    assert.equal(b.body, '{ "customer": "{{who}}", "ref": "{{ref}}" }');
+    assert.deepEqual(b.body, [{ kind: 'text', text: '{ "customer": "{{who}}", "ref": "{{ref}}" }', line: 14 }]);
     assert.equal(c.target, undefined);
     assert.equal(c.workflow, 'Report');
     assert.equal(c.anchorLine, 17);
-    assert.deepEqual(unresolvedVariables(b, f.variables), ['ref']);
+    assert.deepEqual(variablesFor(f, b), { id: '42', who: 'Ada Lovelace' });
   });
 
-  it('builds requests: relative path gets _profile, full URL is sent as written', () => {
+  it('builds requests: relative path gets _profile, full URL is sent as written', async () => {
     const m = testManifest('https://acme.flowgear.net', pki);
     const f = parseRequestFile(FILE);
-    const a = requestFromBlock(m, f.requests[0], { values: f.variables });
+    const file = `${pki.dir}/x.flowgear.http`;
+    const a = await requestFromBlock(m, f, f.requests[0], { values: {}, file });
     assert.equal(a.url, 'https://acme.flowgear.net/customers/42?_profile=Test');
     assert.equal(a.workflow, 'Get Customer');
     assert.equal(a.headers['X-Provide-Client-Certificate'], 'Yes');
-    const b = requestFromBlock(m, f.requests[1], { values: { ...f.variables, ref: 'R1' } });
+    const b = await requestFromBlock(m, f, f.requests[1], { values: { ref: 'R1' }, file });
     assert.equal(b.url, 'https://acme.flowgear.net/orders');
     assert.equal(b.method, 'POST');
     assert.equal(b.body, '{ "customer": "Ada Lovelace", "ref": "R1" }');
     assert.equal(b.workflow, 'Create Order', 'matched by route');
-    assert.throws(() => requestFromBlock(m, f.requests[1], { values: f.variables }), /\{\{ref\}\} has no value/);
-    const c = requestFromBlock(m, f.requests[2], { values: { name: 'Q1' }, environment: 'Test' });
+    await assert.rejects(() => requestFromBlock(m, f, f.requests[1], { values: {}, file }), /line 15: \{\{ref\}\} has no value/);
+    const c = await requestFromBlock(m, f, f.requests[2], { values: { name: 'Q1' }, environment: 'Test', file });
     assert.equal(c.url, 'https://acme.flowgear.net/reports/revenue?name=Q1&format=json&_profile=Test');
   });
 
-  it('reports syntax errors with line numbers and needs a key', () => {
-    assert.throws(() => parseRequestFile('# @key a\nFETCH the thing'), /line 2: expected a request line/);
-    assert.throws(() => parseRequestFile('GET /x\nnot a header'), /line 2: expected a header/);
+  it('reports syntax errors with line numbers and needs a key', async () => {
+    const bad = parseRequestFile('# @key a\nFETCH the thing');
+    assert.deepEqual(blockErrors(bad.requests[0]).map((d) => [d.line, d.column, d.code]), [[1, 0, 'request-line']]);
+    assert.match(blockErrors(bad.requests[0])[0].message, /expected a request line/);
+    const hdr = parseRequestFile('GET /x\nnot a header');
+    assert.deepEqual(blockErrors(hdr.requests[0]).map((d) => [d.line, d.code]), [[1, 'header']]);
     const m = testManifest('https://acme.flowgear.net', pki);
-    assert.throws(() => requestFromBlock(m, parseRequestFile('GET /x').requests[0], { values: {} }), /add '# @key NAME'/);
+    const f = parseRequestFile('GET /x');
+    await assert.rejects(() => requestFromBlock(m, f, f.requests[0], { values: {}, file: `${pki.dir}/x.http` }), /add '# @key NAME'/);
   });
 
   it('knows which directive is being completed', () => {
