@@ -8,6 +8,7 @@ import { emulator } from './emulator';
 import { code } from './code';
 import { site } from './site';
 import { init } from './init';
+import { run } from './run';
 
 /**
  * Subcommand table. Each capability adds its entry here; main.ts only dispatches.
@@ -22,4 +23,5 @@ export const commands: Record<string, Command> = {
   code,
   site,
   init,
+  run,
 };

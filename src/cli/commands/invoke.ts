@@ -11,6 +11,7 @@ import type { Manifest } from '../../core/manifest/types';
 import { type Command, type Io, UsageError, parse, secretFromEnv } from '../args';
 import { networkFrom, networkOptions, networkUsage } from '../network';
 import { TARGET_OPTIONS, TARGET_USAGE, targetOptions } from '../target';
+import { SHARED_OPTIONS, pairs, positiveInt, timeoutsFrom } from '../invokeOptions';
 
 const usage = `Usage:
   flowgear-mtls invoke WORKFLOW --key NAME [--env NAME] [--var k=v]... [--data @file|text]
@@ -42,16 +43,11 @@ ${networkUsage}
 Exit codes: 0 on 2xx, 3 on another HTTP status, 1 on any other failure, 2 on usage errors.`;
 
 const options = {
-  key: { type: 'string' },
-  env: { type: 'string' },
-  var: { type: 'string', multiple: true },
+  ...SHARED_OPTIONS,
   data: { type: 'string' },
   header: { type: 'string', multiple: true },
-  workspace: { type: 'string' },
-  timeout: { type: 'string' },
   repeat: { type: 'string' },
   json: { type: 'boolean' },
-  'passphrase-env': { type: 'string' },
   url: { type: 'string' },
   cert: { type: 'string' },
   pfx: { type: 'string' },
@@ -60,23 +56,6 @@ const options = {
   ...networkOptions,
   ...TARGET_OPTIONS,
 } as const;
-
-function positiveInt(v: string | undefined, flag: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} expects a positive whole number (got '${v}')`);
-  return n;
-}
-
-function pairs(list: string[] | undefined, sep: string, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of list ?? []) {
-    const i = item.indexOf(sep);
-    if (i <= 0) throw new UsageError(`${flag} expects ${sep === '=' ? 'name=value' : "'Name: value'"} (got '${item}')`);
-    out[item.slice(0, i).trim()] = item.slice(i + 1).trim();
-  }
-  return out;
-}
 
 function readData(data: string | undefined, cwd: string): string | undefined {
   if (data === undefined || !data.startsWith('@')) return data;
@@ -127,7 +106,7 @@ export const invoke: Command = {
   async run(argv, io) {
     const { values: v, positionals } = parse(argv, options);
     const repeat = positiveInt(v.repeat, '--repeat', 1);
-    const timeout = v.timeout === undefined ? undefined : positiveInt(v.timeout, '--timeout', 0);
+    const timeouts = timeoutsFrom(v.timeout);
     const headers = pairs(v.header, ':', '--header');
     const passphrase = secretFromEnv(v['passphrase-env'], io.env);
     const body = readData(v.data, io.cwd);
@@ -178,7 +157,6 @@ export const invoke: Command = {
         : `warning: "insecure": true in flowgear.json — the server certificate is NOT verified\n`);
     }
     const invoker = new Invoker();
-    const timeouts = timeout ? { connect: timeout, headers: timeout, body: timeout, total: timeout } : undefined;
     const ac = new AbortController();
     const onSigint = () => ac.abort();
     process.once('SIGINT', onSigint);

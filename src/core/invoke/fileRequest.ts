@@ -6,6 +6,7 @@ import { BODY_FILE_LIMIT, fileExists, readBounded } from '../boundedRead';
 import { blockErrors, variablesFor, type RequestBlock, type RequestFile } from './requestFile';
 import { PROVIDE_CERT_HEADER, environmentTarget, findEnvironment, findKey, findWorkflow, resolveRequest } from './resolve';
 import { workflowVariables } from './template';
+import type { Expectation } from './expect';
 import type { ResolvedRequest } from './types';
 import { expand, parseDotenv, type ExchangeRecord, type ExpandContext } from './variables';
 
@@ -14,6 +15,11 @@ import { expand, parseDotenv, type ExchangeRecord, type ExpandContext } from './
 export interface BlockContext {
   /** Environment from the picker / --env, used when the block has no `# @env`. */
   environment?: string;
+  /** Key for requests without `# @key` (`--key`). */
+  key?: string;
+  /** `_profile` and base URL instead of the environment's, for relative paths (--profile, --base-url). */
+  profile?: string;
+  baseUrl?: string;
   /** --var and prompted values (literal; they win over file variables). */
   values: Record<string, string>;
   /** The request file's path: `< ./file` and `.env` are relative to its folder. */
@@ -93,6 +99,13 @@ async function bodyOf(block: RequestBlock, x: ExpandContext, ctx: BlockContext, 
   return pieces.every((p) => typeof p === 'string') ? pieces.join('') : Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
 }
 
+/** The block's expectations with `{{…}}` in their expected values expanded like the request's. */
+export async function expandExpectations(file: RequestFile, block: RequestBlock, ctx: BlockContext, expects: Expectation[] = block.expects): Promise<Expectation[]> {
+  if (!expects.some((e) => e.expected.includes('{{'))) return expects;
+  const x = await expandContext(file, block, ctx);
+  return expects.map((e) => ({ ...e, expected: expand(e.expected, x, { line: e.line }) }));
+}
+
 /** Turns one block into a ResolvedRequest against the manifest; any problem is a UserError naming its line. */
 export async function requestFromBlock(manifest: Manifest, file: RequestFile, block: RequestBlock, ctx: BlockContext): Promise<ResolvedRequest> {
   const where = describeBlock(block);
@@ -104,8 +117,8 @@ export async function requestFromBlock(manifest: Manifest, file: RequestFile, bl
 
   const x = await expandContext(file, block, ctx);
   const at = (line: number | undefined) => ({ line: line ?? block.anchorLine });
-  const keyName = block.key ? expand(block.key, x, at(block.anchorLine)) : undefined;
-  if (!keyName) throw new UserError(`${where}: no key; add '# @key NAME' above the request`, 'request-file-no-key');
+  const keyName = block.key ? expand(block.key, x, at(block.anchorLine)) : ctx.key;
+  if (!keyName) throw new UserError(`${where}: no key; add '# @key NAME' above the request (or pass --key NAME)`, 'request-file-no-key');
   const key = findKey(manifest, keyName);
   const envName = block.env ? expand(block.env, x, at(block.anchorLine)) : ctx.environment ?? key.environment;
   const headers: Record<string, string> = {};
@@ -124,12 +137,14 @@ export async function requestFromBlock(manifest: Manifest, file: RequestFile, bl
       if (ctx.values[v.name] !== undefined) vars[v.name] = ctx.values[v.name];
       else if (x.fileValues[v.name] !== undefined) vars[v.name] = expand(`{{${v.name}}}`, x, at(block.anchorLine));
     }
-    const r = resolveRequest(manifest, { workflow: w.name, key: key.name, environment: envName, vars, headers, body: typeof body === 'string' ? body : undefined, passphraseEnv: ctx.passphraseEnv, provideClientCertificateHeader: ctx.provideClientCertificateHeader });
+    const r = resolveRequest(manifest, { workflow: w.name, key: key.name, environment: envName, vars, headers, profile: ctx.profile, baseUrl: ctx.baseUrl, body: typeof body === 'string' ? body : undefined, passphraseEnv: ctx.passphraseEnv, provideClientCertificateHeader: ctx.provideClientCertificateHeader });
     return Buffer.isBuffer(body) ? { ...r, body } : r;
   }
 
   const env = findEnvironment(manifest, envName);
-  const { base, profile } = environmentTarget(manifest, env);
+  const envTarget = environmentTarget(manifest, env);
+  const base = ctx.baseUrl?.replace(/\/+$/, '') ?? envTarget.base;
+  const profile = ctx.profile ?? envTarget.profile;
   const target = expand(block.target, x, at(block.targetLine));
   const absolute = /^https?:\/\//i.test(target);
   let url: URL;
@@ -139,6 +154,7 @@ export async function requestFromBlock(manifest: Manifest, file: RequestFile, bl
     throw new UserError(`line ${(block.targetLine ?? block.anchorLine) + 1}: '${target}' is not a valid URL`, 'request-file-syntax');
   }
   // A relative path gets the environment's routing; a full URL is sent as written.
+  if (!absolute && ctx.profile !== undefined) url.searchParams.delete('_profile');
   if (!absolute && profile && !url.searchParams.has('_profile')) url.searchParams.append('_profile', profile);
   const method = block.method ?? 'GET';
   let workflow = block.workflow ? findWorkflow(manifest, expand(block.workflow, x, at(block.anchorLine))).name : undefined;
