@@ -89,4 +89,31 @@ describe('Flowgear site in the editor (AuthenticationProvider, pull, drift, push
     assert.match(r.text, /Get Customer \[Success\]/);
     assert.match(r.text, /Workflow Response \[Success\] .*Responded 200 to key 'ci'/);
   });
+
+  it('a key edit in the Keys commands changes the Site too when flowgear.json is pulled from it and the user is signed in', async () => {
+    const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = join(ws, 'flowgear.json');
+    const original = readFileSync(file, 'utf8');
+    try {
+      const c = new SiteClient({ apiUrl: emu.managementUrl, user: 'dev@example.com', caFile: emu.caPath });
+      await c.receiveToken('pw-7');
+      const siteId = (await c.sites())[0].SiteId;
+      await c.dispose();
+      const m = JSON.parse(original) as Record<string, unknown>;
+      m.siteApi = { url: emu.managementUrl, siteId };
+      m.keys = [{ name: 'ci', thumbprint: fx.keys.ci.thumbprint, permittedWorkflows: ['Get Customer'] }];
+      writeFileSync(file, JSON.stringify(m, null, 2) + '\n');
+      await vscode.commands.executeCommand('flowgear.refresh');
+      const r = (await vscode.commands.executeCommand('flowgear.key.disable', { key: 'ci', push: true })) as { site?: string } | undefined;
+      assert.deepEqual(r, { site: 'update ci' });
+      assert.match(readFileSync(file, 'utf8'), /"enabled": false/);
+      assert.match(readFileSync(fx.manifestFile, 'utf8'), /"name": "ci",\s*"enabled": false/, 'the Site (emulator) has the key disabled too');
+      const local = (await vscode.commands.executeCommand('flowgear.key.enable', { key: 'ci' })) as unknown;
+      assert.equal(local, undefined, 'without push: true a programmatic edit leaves the Site alone');
+      assert.match(readFileSync(fx.manifestFile, 'utf8'), /"name": "ci",\s*"enabled": false/);
+    } finally {
+      writeFileSync(file, original);
+      await vscode.commands.executeCommand('flowgear.refresh');
+    }
+  });
 });

@@ -11,6 +11,14 @@ import { Command, type CommandId } from '../ids';
 import { resolveKey } from '../manifest/target';
 import { thumbprintOfKey } from './present';
 import { exportKeyPfx } from './export';
+import { pushKeyIfSignedIn } from '../site/keySync';
+
+/** `push` in a command's args: true pushes to a signed-in Site without asking, false never; omitted asks (interactive only). */
+async function toSite(store: ManifestStore, folder: vscode.WorkspaceFolder, keyName: string, arg: unknown): Promise<string | undefined> {
+  const push = isArgs(arg) ? (arg.push === true ? true : false) : undefined;
+  const entry = await store.at(folder.uri.fsPath);
+  return pushKeyIfSignedIn(entry?.manifest, keyName, push);
+}
 
 export function registerKeyCommands(context: vscode.ExtensionContext, store: ManifestStore): void {
   const reg = (id: CommandId, fn: (arg?: unknown) => Promise<unknown>, trust?: string) => registerCommand(context, id, fn, { trust });
@@ -19,6 +27,8 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
     const t = await resolveKey(store, arg, enabled ? 'Enable which key?' : 'Disable which key?');
     if (!t) return;
     await store.edit(t.folder, (text) => setKeyEnabled(text, t.key.name, enabled));
+    const pushed = await toSite(store, t.folder, t.key.name, arg);
+    if (pushed) return { site: pushed };
     if (!enabled && !isArgs(arg)) {
       void vscode.window.showInformationMessage(`Key '${t.key.name}' disabled in flowgear.json. Disable it in the Flowgear console too (Site → API Keys); it can take up to five minutes to take effect.`);
     }
@@ -50,6 +60,8 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
     const production = t.manifest.environments.find((e) => e.production);
     if (env !== undefined && production && env.toLowerCase() === production.name.toLowerCase()) env = undefined;
     await store.edit(t.folder, (text) => setKeyEnvironment(text, t.key.name, env));
+    const pushed = await toSite(store, t.folder, t.key.name, arg);
+    return pushed ? { site: pushed } : undefined;
   });
 
   reg(Command.keyEditPermittedWorkflows, async (arg) => {
@@ -74,6 +86,8 @@ export function registerKeyCommands(context: vscode.ExtensionContext, store: Man
       names = picks.map((p) => p.label);
     }
     await store.edit(t.folder, (text) => setPermittedWorkflows(text, t.key.name, names));
+    const pushed = await toSite(store, t.folder, t.key.name, arg);
+    return pushed ? { site: pushed } : undefined;
   });
 
   reg(Command.keyDelete, async (arg) => {

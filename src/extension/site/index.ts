@@ -13,6 +13,7 @@ import { Command, ContextKey } from '../ids';
 import { manifestStore } from '../manifest/store';
 import { chooseFolder } from '../manifest/target';
 import { FlowgearAuth, PROVIDER_ID, type FlowgearSession, type SignInArgs } from './auth';
+import { setSiteAuth } from './keySync';
 
 const SCHEME = 'flowgear-site';
 
@@ -33,6 +34,7 @@ const lastSync = new Map<string, { site: string; items: SyncItem[]; readAt: Date
 export function register(context: vscode.ExtensionContext) {
   const store = manifestStore(context);
   const auth = new FlowgearAuth(context);
+  setSiteAuth(auth);
   const drift = vscode.languages.createDiagnosticCollection('flowgear-site');
   const previews = new Map<string, string>();
   const previewChanged = new vscode.EventEmitter<vscode.Uri>();
