@@ -17,6 +17,15 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
   assert.fail(`timed out waiting for ${what}`);
 }
 
+/** Writes a file through its (possibly open) document, so the editor and the store see the same text. */
+async function writeThroughEditor(file: string, text: string) {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  await doc.save();
+}
+
 describe('Flowgear site in the editor (AuthenticationProvider, pull, drift, push, run log) against the emulator', () => {
   let fx: FixtureWorkspace;
   let emu: RunningEmulator;
@@ -102,7 +111,7 @@ describe('Flowgear site in the editor (AuthenticationProvider, pull, drift, push
       const m = JSON.parse(original) as Record<string, unknown>;
       m.siteApi = { url: emu.managementUrl, siteId };
       m.keys = [{ name: 'ci', thumbprint: fx.keys.ci.thumbprint, permittedWorkflows: ['Get Customer'] }];
-      writeFileSync(file, JSON.stringify(m, null, 2) + '\n');
+      await writeThroughEditor(file, JSON.stringify(m, null, 2) + '\n');
       await vscode.commands.executeCommand('flowgear.refresh');
       const r = (await vscode.commands.executeCommand('flowgear.key.disable', { key: 'ci', push: true })) as { site?: string } | undefined;
       assert.deepEqual(r, { site: 'update ci' });
@@ -112,7 +121,7 @@ describe('Flowgear site in the editor (AuthenticationProvider, pull, drift, push
       assert.equal(local, undefined, 'without push: true a programmatic edit leaves the Site alone');
       assert.match(readFileSync(fx.manifestFile, 'utf8'), /"name": "ci",\s*"enabled": false/);
     } finally {
-      writeFileSync(file, original);
+      await writeThroughEditor(file, original);
       await vscode.commands.executeCommand('flowgear.refresh');
     }
   });
