@@ -33,6 +33,7 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
     );
   }
   if (variant === 'pem') notes.push('X509Certificate2.CreateFromPemFile needs .NET 5 or later.');
+  notes.push('Proxy: HttpClient uses the system proxy (Windows settings; HTTPS_PROXY / NO_PROXY on Linux and macOS); the tunnel keeps TLS end to end.');
   const usings = ['System', 'System.Net.Http', 'System.Net.Http.Headers', 'System.Security.Cryptography.X509Certificates', 'System.Text', 'System.Text.RegularExpressions', 'System.Threading.Tasks'];
   if (req.ca || req.insecure) usings.push('System.Net.Security');
   if (req.tlsMaxVersion === 'TLSv1.2') usings.push('System.Security.Authentication');

@@ -36,6 +36,7 @@ export function generateCurl(req: ResolvedRequest, opts: CodegenOptions): string
   if (windows) notes.push('Windows curl (Schannel) reads the certificate and key from the CurrentUser\\MY store.');
   if (passEnv && !windows) notes.push(`The passphrase comes from the environment variable ${passEnv}.`);
   if (req.ca) notes.push("Note: --cacert replaces curl's default CA bundle for this call.");
+  notes.push('Proxy: curl uses HTTPS_PROXY / NO_PROXY from the environment (or --proxy URL); the CONNECT tunnel keeps TLS and the client certificate end to end.');
   const lines = [comment('hash', notes)];
   // The message is one single-quoted word: nothing in the key name expands.
   const unset = shq(`Set ${passEnv} to the passphrase of key ${c.keyName}.`);

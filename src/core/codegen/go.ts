@@ -59,7 +59,8 @@ export function generateGo(req: ResolvedRequest, opts: CodegenOptions): string {
     L.push('\tconfig.RootCAs = pool');
   }
   L.push('\tclient := &http.Client{');
-  L.push('\t\tTransport: &http.Transport{TLSClientConfig: config},');
+  L.push('\t\t// Proxy: HTTPS_PROXY / NO_PROXY from the environment (Go never proxies localhost or loopback addresses).');
+  L.push('\t\tTransport: &http.Transport{TLSClientConfig: config, Proxy: http.ProxyFromEnvironment},');
   L.push('\t\tTimeout:   30 * time.Second,');
   L.push('\t}', '');
   const bodyExpr = req.body !== undefined ? `strings.NewReader(${dq(req.body)})` : 'nil';

@@ -19,7 +19,7 @@ export function generateJava(req: ResolvedRequest, opts: CodegenOptions): string
   if (!c.pfx && passEnv) notes.push('The JDK cannot decrypt an encrypted PEM key; bundle certificate and key into a .p12 once:', ...p12Recipe(req, p12, passEnv));
 
   const L: string[] = [];
-  L.push(comment('java', [...describe(req), ...insecureWarning(req), ...notes, 'Run: java FlowgearInvoke.java (Java 11+; single-file source launch)']));
+  L.push(comment('java', [...describe(req), ...insecureWarning(req), ...notes, 'Run: java FlowgearInvoke.java (Java 11+; single-file source launch)', 'Proxy: HttpClient uses the default ProxySelector: run with -Dhttps.proxyHost=HOST -Dhttps.proxyPort=PORT, or -Djava.net.useSystemProxies=true for the OS settings.']));
   const imports = [
     'java.io.InputStream', 'java.net.URI', 'java.net.http.HttpClient', 'java.net.http.HttpRequest',
     'java.net.http.HttpResponse', 'java.nio.file.Files', 'java.nio.file.Path', 'java.security.KeyStore',

@@ -18,13 +18,23 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
 
   L.push(comment('slash', [...describe(req), ...insecureWarning(req)]));
   if (variant === 'undici') L.push(comment('slash', ['Needs undici: npm install undici']));
+  L.push(
+    comment('slash', [
+      variant === 'https'
+        ? 'Proxy: node:https ignores HTTPS_PROXY, so when it is set this program opens a CONNECT tunnel itself (TLS and the client certificate stay end to end; NO_PROXY is not read).'
+        : 'Proxy: when HTTPS_PROXY is set, undici\'s ProxyAgent tunnels through it (TLS and the client certificate stay end to end; NO_PROXY is not read).',
+    ]),
+  );
   if (ts) L.push(comment('slash', ['Run: npx tsx this-file.ts (or compile with tsc)']));
   else L.push(comment('slash', ['Run: node this-file.js']));
   imp('* as fs', 'node:fs');
-  if (req.ca) imp('* as tls', 'node:tls');
+  if (req.ca || variant === 'https' || ts) imp('* as tls', 'node:tls');
   imp('{ constants }', 'node:crypto');
-  if (variant === 'https') imp('* as https', 'node:https');
-  else imp('{ Agent, fetch }', 'undici');
+  if (variant === 'https') {
+    imp('* as http', 'node:http');
+    imp('* as https', 'node:https');
+    imp('* as net', 'node:net');
+  } else imp('{ Agent, ProxyAgent, fetch }', 'undici');
   L.push('');
 
   L.push(`const url = ${sq(req.url)};`);
@@ -61,6 +71,25 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
     L.push(`  headers: {`, ...headers.map((h) => '  ' + h), `  },`);
     L.push(...tlsLines.map((l) => '  ' + l));
     L.push(`};`, '');
+    L.push(`const proxy = process.env.HTTPS_PROXY || process.env.https_proxy;`);
+    L.push(`if (proxy) {`);
+    L.push(`  // CONNECT tunnel through the proxy, then our own TLS over it.`);
+    L.push(`  options.createConnection = (opts${ts ? ': any' : ''}, done${ts ? ': (err: Error | null, socket?: any) => void' : ''}) => {`);
+    L.push(`    const p = new URL(proxy);`);
+    L.push(`    const target = new URL(url);`);
+    L.push(`    const host = target.hostname.replace(/^\\[|\\]$/g, '');`);
+    L.push(`    const auth = p.username ? { 'Proxy-Authorization': 'Basic ' + Buffer.from(decodeURIComponent(p.username) + ':' + decodeURIComponent(p.password)).toString('base64') } : undefined;`);
+    L.push(`    http`);
+    L.push(`      .request({ host: p.hostname, port: p.port || 80, method: 'CONNECT', path: (net.isIPv6(host) ? '[' + host + ']' : host) + ':' + (target.port || 443), headers: auth })`);
+    L.push(`      .on('connect', (res, socket) => {`);
+    L.push(`        if (res.statusCode !== 200) return done(new Error('proxy answered ' + res.statusCode + ' to CONNECT'));`);
+    L.push(`        done(null, tls.connect({ ...opts, socket, servername: net.isIP(host) ? undefined : host }));`);
+    L.push(`      })`);
+    L.push(`      .on('error', done)`);
+    L.push(`      .end();`);
+    L.push(`    return undefined;`);
+    L.push(`  };`);
+    L.push(`}`, '');
     L.push(`const request = https.request(url, options, (res) => {`);
     L.push(`  const chunks${ts ? ': Buffer[]' : ''} = [];`);
     L.push(`  res.on('data', (chunk) => chunks.push(chunk));`);
@@ -76,9 +105,9 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
     L.push(`});`);
     L.push(req.body !== undefined ? `request.end(body);` : `request.end();`);
   } else {
-    L.push(`const dispatcher = new Agent({`);
-    L.push(`  connect: {`, ...tlsLines.map((l) => '    ' + l), `  },`);
-    L.push(`});`, '');
+    L.push(`const tlsOptions${ts ? ': tls.ConnectionOptions' : ''} = {`, ...tlsLines.map((l) => '  ' + l), `};`);
+    L.push(`const proxy = process.env.HTTPS_PROXY || process.env.https_proxy;`);
+    L.push(`const dispatcher = proxy ? new ProxyAgent({ uri: proxy, requestTls: tlsOptions }) : new Agent({ connect: tlsOptions });`, '');
     L.push(`async function main()${ts ? ': Promise<void>' : ''} {`);
     L.push(`  const res = await fetch(url, {`);
     L.push(`    method: ${sq(req.method)},`);

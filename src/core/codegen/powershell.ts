@@ -21,6 +21,7 @@ export function generatePowershell(req: ResolvedRequest, opts: CodegenOptions): 
   }
   if (req.ca) notes.push('Invoke-RestMethod uses the system trust store; trust the manifest\'s CA once with:', `  Import-Certificate -FilePath ${psWord(req.ca)} -CertStoreLocation Cert:\\CurrentUser\\Root`);
 
+  notes.push('Proxy: Invoke-RestMethod uses the system proxy (Windows settings; HTTPS_PROXY on Linux and macOS), or pass -Proxy URL.');
   const L: string[] = ['#Requires -Version 7', comment('hash', notes), ''];
   const needPass = variant === 'pfx' && passEnv;
   if (needPass) {

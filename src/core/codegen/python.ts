@@ -14,8 +14,15 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
   const L: string[] = [];
   L.push(comment('python', [...describe(req), ...insecureWarning(req), ...(files.fromPfx ?? [])]));
   if (variant === 'requests') L.push(comment('python', ['Needs requests: pip install requests']));
+  L.push(
+    comment('python', [
+      variant === 'requests'
+        ? 'Proxy: requests reads HTTPS_PROXY / NO_PROXY from the environment; the tunnel keeps TLS and the client certificate end to end.'
+        : 'Proxy: when HTTPS_PROXY is set, http.client tunnels through it with CONNECT (TLS and the client certificate stay end to end; NO_PROXY is not read).',
+    ]),
+  );
   L.push('import os', 'import ssl', 'import sys');
-  if (variant === 'stdlib') L.push('import http.client', 'import urllib.parse');
+  if (variant === 'stdlib') L.push('import base64', 'import http.client', 'import urllib.parse');
   else L.push('', 'import requests', 'from requests.adapters import HTTPAdapter');
   L.push('');
   L.push(`URL = ${dq(req.url)}`);
@@ -54,7 +61,17 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
     L.push('');
     L.push('def main() -> None:');
     L.push('    url = urllib.parse.urlsplit(URL)');
-    L.push('    conn = http.client.HTTPSConnection(url.hostname, url.port or 443, context=client_context(), timeout=30)');
+    L.push('    proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")');
+    L.push('    if proxy:');
+    L.push('        p = urllib.parse.urlsplit(proxy if "://" in proxy else "http://" + proxy)');
+    L.push('        conn = http.client.HTTPSConnection(p.hostname, p.port or 80, context=client_context(), timeout=30)');
+    L.push('        auth = {}');
+    L.push('        if p.username:');
+    L.push('            token = base64.b64encode(f"{urllib.parse.unquote(p.username)}:{urllib.parse.unquote(p.password or \'\')}".encode()).decode()');
+    L.push('            auth["Proxy-Authorization"] = "Basic " + token');
+    L.push('        conn.set_tunnel(url.hostname, url.port or 443, headers=auth)');
+    L.push('    else:');
+    L.push('        conn = http.client.HTTPSConnection(url.hostname, url.port or 443, context=client_context(), timeout=30)');
     L.push('    target = url.path + ("?" + url.query if url.query else "")');
     L.push(`    conn.request(${dq(req.method)}, target, body=${req.body !== undefined ? 'BODY' : 'None'}, headers=HEADERS)`);
     L.push('    res = conn.getresponse()');
@@ -73,6 +90,13 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
     L.push('        ctx.check_hostname = False');
     L.push('        kwargs["ssl_context"] = ctx');
     L.push('        return super().init_poolmanager(*args, **kwargs)');
+    L.push('');
+    L.push('    def proxy_manager_for(self, proxy, **proxy_kwargs):');
+    L.push('        # Through a proxy the tunnelled TLS connection needs the same context.');
+    L.push('        ctx = client_context()');
+    L.push('        ctx.check_hostname = False');
+    L.push('        proxy_kwargs["ssl_context"] = ctx');
+    L.push('        return super().proxy_manager_for(proxy, **proxy_kwargs)');
     L.push('');
     L.push('');
     L.push('def main() -> None:');

@@ -1,6 +1,7 @@
 // Flowgear key: ci-test (thumbprint 3E1F0C5A9B8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F)
 // Invoke: workflow Update Customer, POST https://acme.flowgear.net/customers/42?_profile=Test (environment Test, _profile=Test)
 // X509Certificate2.CreateFromPemFile needs .NET 5 or later.
+// Proxy: HttpClient uses the system proxy (Windows settings; HTTPS_PROXY / NO_PROXY on Linux and macOS); the tunnel keeps TLS end to end.
 using System;
 using System.Net.Http;
 using System.Net.Http.Headers;

@@ -6,6 +6,7 @@
 #   Import-PfxCertificate -FilePath /work/acme/certs/ci-test.p12 -CertStoreLocation Cert:\CurrentUser\My
 # Invoke-RestMethod uses the system trust store; trust the manifest's CA once with:
 #   Import-Certificate -FilePath /work/acme/ca/corp-root.crt -CertStoreLocation Cert:\CurrentUser\Root
+# Proxy: Invoke-RestMethod uses the system proxy (Windows settings; HTTPS_PROXY on Linux and macOS), or pass -Proxy URL.
 
 $headers = @{
     'X-Provide-Client-Certificate' = 'Yes'

@@ -5,6 +5,7 @@
 # because the manifest marks it insecure. Anyone on the network path can impersonate the server.
 # Bundle the PEM files into a PFX once:
 #   openssl pkcs12 -export -name 'ci-test' -in /work/acme/certs/ci-test.crt -inkey /work/acme/certs/ci-test.key -out /work/acme/certs/ci-test.p12 -passout pass:
+# Proxy: Invoke-RestMethod uses the system proxy (Windows settings; HTTPS_PROXY on Linux and macOS), or pass -Proxy URL.
 
 $headers = @{
     'X-Provide-Client-Certificate' = 'Yes'

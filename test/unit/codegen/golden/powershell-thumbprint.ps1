@@ -4,6 +4,7 @@
 # -CertificateThumbprint looks in Cert:\CurrentUser\My (Windows). Import the key once:
 #   openssl pkcs12 -export -name 'ci-test' -in /work/acme/certs/ci-test.crt -inkey /work/acme/certs/ci-test.key -out /work/acme/certs/ci-test.p12 -passout pass:
 #   Import-PfxCertificate -FilePath /work/acme/certs/ci-test.p12 -CertStoreLocation Cert:\CurrentUser\My
+# Proxy: Invoke-RestMethod uses the system proxy (Windows settings; HTTPS_PROXY on Linux and macOS), or pass -Proxy URL.
 
 $headers = @{
     'X-Provide-Client-Certificate' = 'Yes'
