@@ -23,6 +23,8 @@ export interface CheckOptions {
   passphrase?: (key: Key) => string | undefined;
   /** Ask git whether private files are ignored (default true; false in an untrusted workspace). */
   git?: boolean;
+  /** Restricted Mode: read no private key (no key/certificate match) and no file outside the manifest's folder. */
+  untrusted?: boolean;
 }
 
 const PASSPHRASE_CODES = new Set(['pfx-passphrase-required', 'pfx-bad-passphrase', 'key-passphrase-required', 'key-bad-passphrase']);
@@ -49,7 +51,7 @@ async function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Promise
   const add = (prop: string, severity: Problem['severity'], code: string, message: string, data?: Record<string, unknown>) =>
     out.push({ message, severity, code, range: at(prop), data: { keyName: key.name, ...data } });
 
-  const status = await keyStatusAsync(key, { now: opts.now, passphrase: opts.passphrase });
+  const status = await keyStatusAsync(key, { now: opts.now, passphrase: opts.passphrase, ...(opts.untrusted ? { within: m.root } : {}) });
   for (const f of keyFiles(key)) {
     if (status.missingFiles.includes(f.path)) {
       add(f.property, 'error', 'file-missing', `Key '${key.name}': the ${LABEL[f.property]} file ${f.path} does not exist.`, { property: f.property, path: f.path });
@@ -87,7 +89,7 @@ async function checkKeyFiles(m: Manifest, key: Key, opts: CheckOptions): Promise
     }
   }
 
-  if (key.certificate && key.privateKey && !status.certificateError && !unsafe.size && !status.missingFiles.includes(key.certificate) && !status.missingFiles.includes(key.privateKey)) {
+  if (!opts.untrusted && key.certificate && key.privateKey && !status.certificateError && !unsafe.size && !status.missingFiles.includes(key.certificate) && !status.missingFiles.includes(key.privateKey)) {
     try {
       const passphrase = opts.passphrase?.(key);
       const [keyPem, certPem] = await Promise.all([

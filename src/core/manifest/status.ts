@@ -3,6 +3,7 @@
  * and one overall state for icons and `keys list`. Reading is best effort: a PFX or key
  * behind a passphrase we were not given is "unknown", never an error here.
  */
+import { isAbsolute, relative } from 'node:path';
 import { fileExists, probeFile } from '../boundedRead';
 import { isUserError, messageOf, UserError } from '../errors';
 import { dateText } from '../certificates/present';
@@ -28,6 +29,8 @@ export interface StatusOptions {
   now?: Date;
   /** Passphrase for the key's PFX, if the caller has one (env var in the CLI, SecretStorage in the editor). */
   passphrase?: (key: Key) => string | undefined;
+  /** Restricted Mode: read no file outside this folder (the certificate shows as not read). */
+  within?: string;
 }
 
 export function keyFiles(key: Key): { property: 'certificate' | 'privateKey' | 'pfx'; path: string }[] {
@@ -84,6 +87,11 @@ export async function keyStatusAsync(key: Key, opts: StatusOptions = {}): Promis
   const { status, certFile, passphrase } = start(key, opts);
   if (!certFile) return finish(status, undefined, opts);
   const field = keyField(key, key.certificate ? 'certificate' : 'pfx');
+  const rel = opts.within !== undefined ? relative(opts.within, certFile) : '';
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    status.certificateError = { code: 'outside-untrusted', message: `${field}: ${certFile} is outside the workspace; not read in Restricted Mode.` };
+    return finish(status, undefined, opts);
+  }
   let infos: CertificateInfo[] = [];
   let error: unknown;
   try {

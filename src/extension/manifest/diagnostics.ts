@@ -49,7 +49,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, store: Man
       return;
     }
     // Untrusted: no git process (a foreign repository's config must not run anything).
-    const problems = await checkManifest(text, uri.fsPath, { expiryWarningDays: expiryWarningDays(uri), git: vscode.workspace.isTrusted });
+    const problems = await checkManifest(text, uri.fsPath, { expiryWarningDays: expiryWarningDays(uri), git: vscode.workspace.isTrusted, untrusted: !vscode.workspace.isTrusted });
     // A newer run started meanwhile: its result wins.
     if (generation.get(key) === gen) collection.set(uri, problems.map((p) => new ManifestDiagnostic(p)));
   }

@@ -61,6 +61,8 @@ export class ManifestStore implements vscode.Disposable {
   constructor() {
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.resetWatchers()),
+      // Granting trust lifts the Restricted Mode limits on what is read: reload.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refresh()),
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (d.uri.path.endsWith('/' + MANIFEST_FILE)) this.schedule();
       }),
@@ -188,7 +190,9 @@ async function load(folder: vscode.WorkspaceFolder): Promise<FolderManifest | un
   const { text, result } = await readManifest(file);
   const manifest = result.ok ? result.manifest : undefined;
   const statuses = new Map<string, KeyStatus>();
-  for (const key of manifest?.keys ?? []) statuses.set(key.name, await keyStatusAsync(key));
+  // Restricted Mode: follow no path outside the folder (views show such a certificate as not read).
+  const within = vscode.workspace.isTrusted ? undefined : folder.uri.fsPath;
+  for (const key of manifest?.keys ?? []) statuses.set(key.name, await keyStatusAsync(key, { within }));
   return { folder, uri: vscode.Uri.file(file), text, result, manifest, statuses };
 }
 
