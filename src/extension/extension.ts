@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext) {
   registerLog(context);
   registerCommand(context, Command.about, () => ({ version: VERSION, activationMs, vscodeVersion: vscode.version }));
 
-  registerInvoke(context);
+  const invoke = registerInvoke(context);
   const emulator = registerEmulator(context);
   registerCodegen(context);
 
@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext) {
   const site = registerSite(context);
 
   activationMs = performance.now() - started;
-  return { activationMs: () => activationMs, ...keys, ...workflows, ...certificates, ...emulator, ...site };
+  return { activationMs: () => activationMs, ...invoke, ...keys, ...workflows, ...certificates, ...emulator, ...site };
 }
 
 /** What activate() returns (tests read views and viewer state through it). */

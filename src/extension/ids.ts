@@ -12,6 +12,7 @@ export const Command = {
   history: 'flowgear.history',
   pickEnvironment: 'flowgear.env.pick',
   copyRequestAsCode: 'flowgear.copyRequestAsCode',
+  importHttpFile: 'flowgear.importHttpFile',
   copyAsCode: 'flowgear.copyAsCode',
   openAsCode: 'flowgear.openAsCode',
   emulatorStart: 'flowgear.emulator.start',

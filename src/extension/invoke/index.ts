@@ -6,8 +6,10 @@ import { parseRequestFile } from '../../core/invoke/requestFile';
 import { EnvironmentPicker } from './environment';
 import { manifestStore } from '../manifest/store';
 import { requestFromArgs } from './palette';
-import { REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, exchangesOf, requestDiagnostics, requestFromFile } from './requestFiles';
+import { ExpectDecorations, REQUEST_LANGUAGE, RequestCodeLens, RequestCompletion, exchangesOf, requestDiagnostics, requestFromFile } from './requestFiles';
 import { Runner } from './runner';
+import { registerRequestTests } from './testing';
+import { importHttpCommand } from './importHttp';
 
 const INVOKE_TRUST = 'Invoking is disabled in Restricted Mode: it reads private keys and connects to the hosts named in flowgear.json.';
 
@@ -17,6 +19,7 @@ export function register(context: vscode.ExtensionContext) {
   const env = new EnvironmentPicker(context.workspaceState, store);
   const runner = new Runner(context, store);
   const lens = new RequestCodeLens();
+  const expectDecorations = new ExpectDecorations();
   const selector: vscode.DocumentSelector = [{ language: REQUEST_LANGUAGE }, { pattern: '**/*.flowgear.http' }];
 
   // Invoke commands report failures as data ({ error, code }) to programmatic callers.
@@ -42,7 +45,8 @@ export function register(context: vscode.ExtensionContext) {
       const i = index ?? requestIndexAtCursor();
       const r = await requestFromFile(store, target, i, env.current);
       if (!r) return undefined;
-      const out = await runner.run(r.request, r.folder);
+      const out = await runner.run(r.request, r.folder, { expects: r.expects });
+      if (out.expectations) expectDecorations.show(target, out.expectations);
       // A `# @name`d response feeds `{{name.response…}}` of later requests in this file.
       if (r.name && out.status !== undefined) exchangesOf(target).set(r.name, { request: { headers: r.request.headers, body: r.request.body }, response: { headers: out.headers ?? {}, body: out.body ?? '' } });
       return out;
@@ -73,6 +77,7 @@ export function register(context: vscode.ExtensionContext) {
     env,
     runner,
     lens,
+    expectDecorations,
     store.onDidChange(() => void noteAll()),
     store.onDidChangeFile(onKeyFile),
     vscode.languages.registerCodeLensProvider(selector, lens),
@@ -80,6 +85,8 @@ export function register(context: vscode.ExtensionContext) {
     vscode.languages.registerCompletionItemProvider(selector, new RequestCompletion(store), ' ', '@'),
     vscode.workspace.onDidGrantWorkspaceTrust(() => env.refresh()),
   );
+  registerCommand(context, Command.importHttpFile, (uri?: vscode.Uri, o?: { key?: string }) => importHttpCommand(store, uri, o));
+  return registerRequestTests(context, store, env, runner);
 }
 
 /** Index of the request under the cursor in the active request file. */

@@ -1,4 +1,5 @@
 import type { Cause } from '../../core/invoke/explain404';
+import type { ExpectationResult } from '../../core/invoke/expect';
 import type { InvokeResult } from '../../core/invoke/result';
 import type { ResolvedRequest } from '../../core/invoke/types';
 
@@ -17,6 +18,8 @@ export interface ResponseModel {
   /** Key's target environment ≠ chosen one. */
   environmentWarning?: string;
   at: number;
+  /** `# @expect` results of a request-file invoke. */
+  expectations?: ExpectationResult[];
 }
 
 export function esc(s: string): string {
@@ -106,6 +109,11 @@ export function renderResponseHtml(m: ResponseModel, o: { nonce: string; cspSour
         .map((c) => `<li data-code="${esc(c.code)}">${esc(c.message)}</li>`)
         .join('')}</ol></section>`
     : '';
+  const expects = m.expectations?.length
+    ? `<h2>Expectations</h2><ul class="expects" id="expectations">${m.expectations
+        .map((e) => `<li class="${e.pass ? 'pass' : 'fail'}" data-line="${e.expectation.line + 1}">${e.pass ? '✔' : '✘'} ${esc(e.expectation.source)} <span class="actual">(${esc(e.actual)})</span></li>`)
+        .join('')}</ul>`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${o.cspSource} 'nonce-${o.nonce}'; script-src 'nonce-${o.nonce}';">
@@ -123,6 +131,10 @@ mark.username { background: var(--vscode-editor-findMatchHighlightBackground); c
 .explain { border-left: 3px solid var(--vscode-editorWarning-foreground); padding-left: .8em; }
 button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: .3em .8em; margin-right: .4em; cursor: pointer; }
 .hidden { display: none; }
+.expects { list-style: none; padding-left: 0; }
+.expects .pass { color: var(--vscode-testing-iconPassed); }
+.expects .fail { color: var(--vscode-testing-iconFailed); }
+.expects .actual { opacity: .8; }
 </style></head>
 <body>
 <p class="status ${statusClass}" id="status">${status}</p>
@@ -144,6 +156,7 @@ ${row('At', esc(new Date(m.at).toLocaleString()))}
 ${r ? '<button id="raw">Raw</button><button id="save">Save body</button>' : ''}
 <button id="code">Copy as code</button>
 </p>
+${expects}
 ${causes}
 ${r ? `<h2>Body</h2><pre id="pretty" class="body ${body!.kind}">${body!.html}</pre><pre id="rawbody" class="hidden">${esc(r.body)}</pre>` : ''}
 ${r ? `<h2>Timings</h2>${timings}<h2>Headers</h2>${headers}` : ''}

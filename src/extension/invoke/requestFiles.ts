@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { Command } from '../ids';
 import { UserError } from '../../core/errors';
-import { promptsNeeded, requestFromBlock, workflowVariablesNeeded } from '../../core/invoke/fileRequest';
+import { expandExpectations, promptsNeeded, requestFromBlock, workflowVariablesNeeded } from '../../core/invoke/fileRequest';
 import { blockErrors, directiveAt, parseRequestFile, type RequestFile } from '../../core/invoke/requestFile';
 import type { ResolvedRequest } from '../../core/invoke/types';
 import type { ExchangeRecord } from '../../core/invoke/variables';
+import type { Expectation } from '../../core/invoke/expect';
 import type { ManifestStore } from '../manifest/store';
 import { folderOfFile } from '../manifest/target';
 import { invokeSettings } from '../common/settings';
@@ -61,7 +62,7 @@ export class RequestCompletion implements vscode.CompletionItemProvider {
 }
 
 /** Builds the request of block `index` of a request file, prompting for undefined {{variables}}. */
-export async function requestFromFile(store: ManifestStore, uriString: string, index: number, environment: string): Promise<{ request: ResolvedRequest; folder: string; name?: string } | undefined> {
+export async function requestFromFile(store: ManifestStore, uriString: string, index: number, environment: string): Promise<{ request: ResolvedRequest; folder: string; name?: string; expects: Expectation[] } | undefined> {
   const uri = vscode.Uri.parse(uriString);
   const doc = await vscode.workspace.openTextDocument(uri);
   const f: RequestFile = parseRequestFile(doc.getText());
@@ -82,8 +83,30 @@ export async function requestFromFile(store: ManifestStore, uriString: string, i
     if (typed === undefined) return undefined;
     values[v.name] = typed;
   }
-  const request = await requestFromBlock(manifest, f, block, { values, environment, file: uri.fsPath, exchanges: exchangesOf(uri.toString()), provideClientCertificateHeader: invokeSettings().provideClientCertificateHeader });
-  return { request, folder, name: block.name };
+  const ctx = { values, environment, file: uri.fsPath, exchanges: exchangesOf(uri.toString()), provideClientCertificateHeader: invokeSettings().provideClientCertificateHeader };
+  const request = await requestFromBlock(manifest, f, block, ctx);
+  const expects = await expandExpectations(f, block, ctx);
+  return { request, folder, name: block.name, expects };
+}
+
+/** ✔/✘ with the actual value after each `# @expect` line of the last invoke (inline results). */
+export class ExpectDecorations implements vscode.Disposable {
+  private readonly pass = vscode.window.createTextEditorDecorationType({ after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('testing.iconPassed') } });
+  private readonly fail = vscode.window.createTextEditorDecorationType({ after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('testing.iconFailed') } });
+
+  show(uri: string, results: { line: number; pass: boolean; actual: string }[]) {
+    for (const ed of vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri)) {
+      const deco = (pass: boolean) =>
+        results.filter((r) => r.pass === pass).map((r) => ({ range: new vscode.Range(r.line, 0, r.line, 0), renderOptions: { after: { contentText: `${pass ? '✔' : '✘'} ${r.actual}` } } }));
+      ed.setDecorations(this.pass, deco(true));
+      ed.setDecorations(this.fail, deco(false));
+    }
+  }
+
+  dispose() {
+    this.pass.dispose();
+    this.fail.dispose();
+  }
 }
 
 /** Responses of named requests per request file in this session, for `{{name.response…}}`. */

@@ -4,6 +4,7 @@ import { UserError, messageOf } from '../../core/errors';
 import { certificateFacts } from '../../core/invoke/credentials';
 import { type EnabledChanges, enabledAt, explain404, trackEnabled } from '../../core/invoke/explain404';
 import { type HistoryEntry, addToHistory, entryFor, historyLabel, sanitizeHistory } from '../../core/invoke/history';
+import { evaluateAll, type Expectation } from '../../core/invoke/expect';
 import { Invoker } from '../../core/invoke/invoker';
 import { type InvokeResult, resultSummary } from '../../core/invoke/result';
 import type { ResolvedRequest } from '../../core/invoke/types';
@@ -32,6 +33,7 @@ export interface RunOutcome {
   proxy?: string;
   serverTrust?: string;
   explanation?: string[];
+  expectations?: { line: number; check: string; pass: boolean; actual: string; message: string }[];
   view: { title: string; html: string };
 }
 
@@ -82,11 +84,16 @@ export class Runner implements vscode.Disposable {
     return sanitizeHistory(this.context.workspaceState.get(StateKey.history));
   }
 
+  /** Sends with the key's passphrase from SecretStorage, prompting when it needs one. */
+  withPassphrase<T>(folder: string, client: ResolvedRequest['client'], fn: (passphrase: string | undefined) => Promise<T>): Promise<T> {
+    return this.passphrases.with(folder, client, fn);
+  }
+
   get lastRequest() {
     return this.last;
   }
 
-  async run(request: ResolvedRequest, folder: string, o: { preserveFocus?: boolean } = {}): Promise<RunOutcome> {
+  async run(request: ResolvedRequest, folder: string, o: { preserveFocus?: boolean; expects?: Expectation[] } = {}): Promise<RunOutcome> {
     this.last = { request, folder };
     const settings = invokeSettings();
     // A broken manifest does not stop an invoke that was already resolved; it only costs the 404 explanation.
@@ -126,6 +133,7 @@ export class Runner implements vscode.Disposable {
           ? `Key '${request.client.keyName}' targets the ${target} environment, but this invoke went to ${request.environment}.`
           : undefined,
       at: started,
+      expectations: result && o.expects?.length ? evaluateAll(o.expects, { status: result.status, headers: result.headers, body: result.body, durationMs: result.timings.total }) : undefined,
     };
     this.folders.set(model, folder);
     const entry = entryFor(request, result ?? error!, started, folder);
@@ -152,6 +160,7 @@ export class Runner implements vscode.Disposable {
       proxy: summary?.proxy,
       serverTrust: summary?.serverTrust,
       explanation: model.causes.map((c) => c.code),
+      expectations: model.expectations?.map((e) => ({ line: e.expectation.line, check: e.expectation.source, pass: e.pass, actual: e.actual, message: e.message })),
       view,
     };
   }
