@@ -45,6 +45,8 @@ export function describe(req: ResolvedRequest): string[] {
   const lines = [`Flowgear key: ${req.client.keyName}` + (req.client.thumbprint ? ` (thumbprint ${req.client.thumbprint})` : '')];
   const what = req.workflow ? `workflow ${req.workflow}, ` : '';
   lines.push(`Invoke: ${what}${req.method} ${req.url} (environment ${req.environment}${req.profile ? `, _profile=${req.profile}` : ''})`);
+  lines.push('Prints the status line and the body; exits 0 on 2xx, 3 on another status, another non-zero code when the call fails.');
+  if (req.runFrom) lines.push(`Run it from ${req.runFrom.folder}: file paths below are relative to it.`, ...req.runFrom.notes);
   return lines;
 }
 
@@ -84,7 +86,11 @@ export function pemFiles(req: ResolvedRequest, passEnv?: string): { cert: string
 export function p12Recipe(req: ResolvedRequest, out: string, passEnv: string | undefined): string[] {
   const pass = passEnv ? ` -passin env:${passEnv} -passout env:${passEnv}` : ' -passout pass:';
   const c = req.client;
-  return [`  openssl pkcs12 -export -name ${shq(c.keyName)} -in ${shWord(c.certificate ?? 'client.crt')} -inkey ${shWord(c.privateKey ?? 'client.key')} -out ${shWord(out)}${pass}`];
+  const openssl = `  openssl pkcs12 -export -name ${shq(c.keyName)} -in ${shWord(c.certificate ?? 'client.crt')} -inkey ${shWord(c.privateKey ?? 'client.key')} -out ${shWord(out)}${pass}`;
+  // This tool's own command first; it always protects the PFX, so only with a passphrase variable.
+  if (!passEnv) return [openssl];
+  const tool = `  flowgear-mtls cert pfx --cert ${shWord(c.certificate ?? 'client.crt')} --key ${shWord(c.privateKey ?? 'client.key')} --out ${shWord(out)} --name ${shq(c.keyName)} --passphrase-env ${passEnv} --key-passphrase-env ${passEnv}`;
+  return [tool, 'or with openssl:', openssl];
 }
 
 /** The .p12 path used when a PEM key must be bundled first. */

@@ -32,6 +32,8 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
       `  Import-PfxCertificate -FilePath ${psWord(c.pfx ?? derivedP12(req))} -CertStoreLocation Cert:\\${location}\\My`,
     );
   }
+  // The PFX this code loads is made by a command printed here, never assumed to exist.
+  if (variant === 'pfx' && !c.pfx) notes.push(`Make ${derivedP12(req)} from the PEM files once:`, ...p12Recipe(req, derivedP12(req), passEnv));
   if (variant === 'pem') notes.push('X509Certificate2.CreateFromPemFile needs .NET 5 or later.');
   notes.push('Proxy: HttpClient uses the system proxy (Windows settings; HTTPS_PROXY / NO_PROXY on Linux and macOS); the tunnel keeps TLS end to end.');
   const usings = ['System', 'System.Net.Http', 'System.Net.Http.Headers', 'System.Security.Cryptography.X509Certificates', 'System.Text', 'System.Text.RegularExpressions', 'System.Threading.Tasks'];
@@ -39,7 +41,11 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
   if (req.tlsMaxVersion === 'TLSv1.2') usings.push('System.Security.Authentication');
 
   const L: string[] = [];
-  L.push(comment('slash', [...describe(req), ...insecureWarning(req), ...notes]));
+  const build = [
+    'Build and run (.NET 6+ SDK): dotnet new console -o FlowgearInvoke, replace FlowgearInvoke/Program.cs',
+    'with this file, then: dotnet run --project FlowgearInvoke',
+  ];
+  L.push(comment('slash', [...describe(req), ...insecureWarning(req), ...notes, ...build]));
   L.push(...usings.sort().map((u) => `using ${u};`), '');
   L.push('public static class FlowgearInvoke', '{');
   // mcs (Mono) has no async Main; this form works everywhere.
@@ -120,7 +126,7 @@ export function generateCsharp(req: ResolvedRequest, opts: CodegenOptions): stri
   L.push(`${J}        if (message.Success) Console.Error.WriteLine("Flowgear: " + Regex.Unescape(message.Groups[1].Value));`);
   L.push(`${J}    }`);
   L.push(`${J}    Console.WriteLine(body);`);
-  L.push(`${J}    return 0;`);
+  L.push(`${J}    return response.IsSuccessStatusCode ? 0 : 3;`);
   L.push(`${J}}`);
   L.push(`${J}catch (Exception e) when (e is HttpRequestException || e is TaskCanceledException)`, `${J}{`);
   L.push(`${J}    Console.Error.WriteLine("Request failed: " + (e.InnerException?.Message ?? e.Message));`);

@@ -23,24 +23,31 @@ export function generateCurl(req: ResolvedRequest, opts: CodegenOptions): string
   } else {
     args.push(`--cert ${shq(c.certificate ?? 'client.crt')}`, `--key ${shq(c.privateKey ?? 'client.key')}`);
   }
-  if (passEnv && !windows) args.push(`--pass "$${passEnv}"`);
   if (req.ca) args.push(`--cacert ${shq(req.ca)}`);
   if (req.insecure) args.push('--insecure');
   if (req.tlsMaxVersion === 'TLSv1.2') args.push('--tls-max 1.2');
   for (const [k, v] of headersOf(req)) args.push(`--header ${shq(`${k}: ${v}`)}`);
   if (req.body !== undefined) args.push(`--data-binary ${shq(req.body)}`);
-  args.push('--max-time 30', '--silent --show-error', `--write-out ${shq('\\nHTTP %{http_code}\\n')}`);
+  // --fail-with-body: exit 22 on a status >= 400 after printing the body (curl 7.76+).
+  args.push('--max-time 30', '--silent --show-error', '--fail-with-body', `--write-out ${shq('\\nHTTP %{http_code}\\n')}`);
   args.push(shq(req.url));
 
   const notes = [...describe(req), ...insecureWarning(req)];
   if (windows) notes.push('Windows curl (Schannel) reads the certificate and key from the CurrentUser\\MY store.');
-  if (passEnv && !windows) notes.push(`The passphrase comes from the environment variable ${passEnv}.`);
+  if (passEnv && !windows) notes.push(`The passphrase comes from the environment variable ${passEnv}, handed to curl as a config on stdin (never on its command line, which other users can see).`);
   if (req.ca) notes.push("Note: --cacert replaces curl's default CA bundle for this call.");
   notes.push('Proxy: curl uses HTTPS_PROXY / NO_PROXY from the environment (or --proxy URL); the CONNECT tunnel keeps TLS and the client certificate end to end.');
   const lines = [comment('hash', notes)];
   // The message is one single-quoted word: nothing in the key name expands.
   const unset = shq(`Set ${passEnv} to the passphrase of key ${c.keyName}.`);
   if (passEnv && !windows) lines.push(`[ -n "\${${passEnv}:-}" ] || { printf '%s\\n' ${unset} >&2; exit 1; }`);
-  lines.push('curl ' + args.join(' \\\n  '));
+  // printf is a shell builtin and awk reads the secret from a pipe (escaping \ and " for curl's
+  // config syntax): no process carries it in argv.
+  const feed = passEnv && !windows ? `printf '%s' "$${passEnv}" | awk '{ gsub(/[\\\\"]/, "\\\\\\\\&"); printf "pass = \\"%s\\"\\n", $0 }' | ` : '';
+  lines.push(`${feed}curl ${feed ? '--config - ' : ''}` + args.join(' \\\n  '));
+  // 1xx/3xx: curl exits 0 without --fail; the status decides.
+  lines.push('status=$?');
+  lines.push('[ "$status" -eq 22 ] && exit 3');
+  lines.push('exit "$status"');
   return lines.join('\n') + '\n';
 }

@@ -79,6 +79,9 @@ export function generateGo(req: ResolvedRequest, opts: CodegenOptions): string {
   L.push('\t\tfail("reading the response", err)');
   L.push('\t}');
   L.push('\tfmt.Printf("HTTP %d\\n%s\\n", res.StatusCode, body)');
+  L.push('\tif res.StatusCode < 200 || res.StatusCode > 299 {');
+  L.push('\t\tos.Exit(3)');
+  L.push('\t}');
   L.push('}', '');
   L.push('func fail(what string, err error) {');
   L.push('\tfmt.Fprintf(os.Stderr, "%s: %v\\n", what, err)');

@@ -98,6 +98,7 @@ export function generateJava(req: ResolvedRequest, opts: CodegenOptions): string
   L.push('        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());');
   L.push('        System.out.println("HTTP " + response.statusCode());');
   L.push('        System.out.println(response.body());');
+  L.push('        if (response.statusCode() / 100 != 2) System.exit(3);');
   L.push('    }');
   if (pemDirect) L.push('', ...PEM_LOADER);
   L.push('}');

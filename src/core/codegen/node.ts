@@ -96,6 +96,7 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
     L.push(`  res.on('end', () => {`);
     L.push('    console.log(`HTTP ${res.statusCode}`);');
     L.push(`    console.log(Buffer.concat(chunks).toString('utf8'));`);
+    L.push('    if (!res.statusCode || res.statusCode < 200 || res.statusCode > 299) process.exitCode = 3;');
     L.push(`  });`);
     L.push(`});`);
     L.push(`request.setTimeout(30_000, () => request.destroy(new Error('timed out after 30 s')));`);
@@ -118,6 +119,7 @@ export function generateNode(req: ResolvedRequest, opts: CodegenOptions, ts: boo
     L.push(`  });`);
     L.push('  console.log(`HTTP ${res.status}`);');
     L.push(`  console.log(await res.text());`);
+    L.push('  if (!res.ok) process.exitCode = 3;');
     L.push(`  await dispatcher.close();`);
     L.push(`}`, '');
     L.push(`main().catch((err) => {`);

@@ -3,6 +3,7 @@ import { isUserError } from '../errors';
 import { thumbprintOf } from '../certificates';
 import type { ResolvedRequest } from '../invoke/types';
 import type { Manifest } from '../manifest/types';
+import { basename, isAbsolute, relative, sep } from 'node:path';
 
 /** The variable generated code reads a key's passphrase from when the manifest names none. */
 export function defaultPassphraseEnv(keyName: string): string {
@@ -40,5 +41,31 @@ export function prepareForCodegen(req: ResolvedRequest, manifest?: Manifest): Re
   }
   const protectedMaterial = !!c.pfx || (!!c.privateKey && /ENCRYPTED/.test(readOptional(c.privateKey, `key '${c.keyName}' "privateKey"`)?.toString('latin1') ?? ''));
   const passphraseEnv = c.passphraseEnv ?? key?.passphraseEnv ?? (protectedMaterial ? defaultPassphraseEnv(c.keyName) : undefined);
-  return { ...req, client: { ...c, thumbprint, passphraseEnv } };
+  const prepared = { ...req, client: { ...c, thumbprint, passphraseEnv } };
+  return manifest ? portablePaths(prepared, manifest.root) : prepared;
+}
+
+/**
+ * Code is shared: no path from the author's machine may end up in it. Every file becomes
+ * relative to the folder holding flowgear.json — the folder the code is meant to run in, as
+ * its header says; a file outside that folder becomes its bare name there, with a note.
+ */
+export function portablePaths(req: ResolvedRequest, root: string): ResolvedRequest {
+  const notes: string[] = [];
+  const rel = (p: string | undefined): string | undefined => {
+    if (p === undefined) return undefined;
+    const r = relative(root, p);
+    if (r === '' || r.startsWith('..') || isAbsolute(r)) {
+      notes.push(`Copy ${basename(p)} into that folder (it lives outside it on the machine this code was made on).`);
+      return basename(p);
+    }
+    return r.split(sep).join('/');
+  };
+  const c = req.client;
+  return {
+    ...req,
+    client: { ...c, certificate: rel(c.certificate), privateKey: rel(c.privateKey), pfx: rel(c.pfx) },
+    ca: rel(req.ca),
+    runFrom: { folder: 'the folder that holds flowgear.json', notes },
+  };
 }

@@ -78,6 +78,8 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
     L.push('    print(f"HTTP {res.status}")');
     L.push('    print(res.read().decode("utf-8", errors="replace"))');
     L.push('    conn.close()');
+    L.push('    if not 200 <= res.status < 300:');
+    L.push('        sys.exit(3)');
   } else {
     L.push('');
     L.push('class ClientCertAdapter(HTTPAdapter):');
@@ -107,6 +109,8 @@ export function generatePython(req: ResolvedRequest, opts: CodegenOptions): stri
     L.push(`        res = session.request(${dq(req.method)}, URL, headers=HEADERS${req.body !== undefined ? ', data=BODY' : ''}, timeout=30)`);
     L.push('        print(f"HTTP {res.status_code}")');
     L.push('        print(res.text)');
+    L.push('        if not 200 <= res.status_code < 300:');
+    L.push('            sys.exit(3)');
   }
   L.push('');
   L.push('');

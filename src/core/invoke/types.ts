@@ -23,6 +23,8 @@ export interface ResolvedRequest {
   tlsMaxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Built from --url/--cert/--ca, not from flowgear.json: messages name those options. */
   adhoc?: boolean;
+  /** Codegen: file paths are relative to this folder (described in words), with notes for the header. */
+  runFrom?: { folder: string; notes: string[] };
 }
 
 export interface ClientCertificate {

@@ -32,7 +32,8 @@ describe('codegen: flowgear-mtls code', function () {
     skipOrFail(this, ['curl']);
     const dir = scratch('cli');
     dirs.push(dir);
-    const res = await run('sh', [writeProgram(dir, 'invoke.sh', r.out)]);
+    // Run where the header says: paths are relative to the folder holding flowgear.json (issue 18).
+    const res = await run('sh', [writeProgram(dir, 'invoke.sh', r.out)], { cwd: world.fx.dir });
     assert.equal(res.code, 0, res.stderr);
     const out = parseOutput(res.stdout);
     assert.equal(out.status, 200, res.stdout);

@@ -1,7 +1,10 @@
 // Flowgear key: ci-test (thumbprint 3E1F0C5A9B8D7E6F5A4B3C2D1E0F9A8B7C6D5E4F)
 // Invoke: workflow Update Customer, POST https://acme.flowgear.net/customers/42?_profile=Test (environment Test, _profile=Test)
+// Prints the status line and the body; exits 0 on 2xx, 3 on another status, another non-zero code when the call fails.
 // X509Certificate2.CreateFromPemFile needs .NET 5 or later.
 // Proxy: HttpClient uses the system proxy (Windows settings; HTTPS_PROXY / NO_PROXY on Linux and macOS); the tunnel keeps TLS end to end.
+// Build and run (.NET 6+ SDK): dotnet new console -o FlowgearInvoke, replace FlowgearInvoke/Program.cs
+// with this file, then: dotnet run --project FlowgearInvoke
 using System;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -50,7 +53,7 @@ public static class FlowgearInvoke
                     if (message.Success) Console.Error.WriteLine("Flowgear: " + Regex.Unescape(message.Groups[1].Value));
                 }
                 Console.WriteLine(body);
-                return 0;
+                return response.IsSuccessStatusCode ? 0 : 3;
             }
             catch (Exception e) when (e is HttpRequestException || e is TaskCanceledException)
             {
