@@ -1,11 +1,13 @@
 // Bundles the extension, the CLI and the test suites. `--production` minifies and drops
 // sourcemaps (used by `npm run package`); `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, rmSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// The version is injected as a constant (src/core/version.ts) rather than bundling package.json.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 /** Every `*.test.ts` under a folder, recursively. */
 function testFiles(dir) {
@@ -27,6 +29,7 @@ const common = {
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',
+  define: { __FLOWGEAR_VERSION__: JSON.stringify(version) },
   // jsonc-parser's UMD entry loads its parts with dynamic require(); its ESM build bundles.
   mainFields: ['module', 'main'],
   // node-forge and undici are pure JS: bundled. Only `vscode` stays external.

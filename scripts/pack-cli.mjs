@@ -21,6 +21,7 @@ await esbuild.build({
   minify: true,
   mainFields: ['module', 'main'],
   banner: { js: '#!/usr/bin/env node' },
+  define: { __FLOWGEAR_VERSION__: JSON.stringify(version) }, // src/core/version.ts
   logLevel: 'warning',
 });
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));

@@ -1,5 +1,5 @@
-// Injected at build time would couple core to esbuild; package.json is the single source.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-import pkg from '../../package.json';
+// Injected by esbuild `define` (esbuild.mjs reads package.json at build time), so the
+// bundles carry the version string instead of the whole package.json.
+declare const __FLOWGEAR_VERSION__: string;
 
-export const VERSION: string = pkg.version;
+export const VERSION: string = __FLOWGEAR_VERSION__;
