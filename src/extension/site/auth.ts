@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { SiteClient } from '../../core/site/client';
 import { resolveApiUrl } from '../../core/site/signin';
+import { networkSettings } from '../common/settings';
 
 export const PROVIDER_ID = 'flowgear';
 const STORE_KEY = 'flowgear.site.sessions';
@@ -68,8 +69,8 @@ export class FlowgearAuth implements vscode.AuthenticationProvider, vscode.UriHa
     this.pending = undefined;
     const user = args.user ?? (await vscode.window.showInputBox({ title: 'Sign in to Flowgear', prompt: 'Flowgear username (email)', ignoreFocusOut: true }));
     if (!user) throw new UserError('sign-in cancelled', 'cancelled');
-    const apiUrl = await resolveApiUrl(user, args.apiUrl, { caFile: args.ca });
-    const client = new SiteClient({ apiUrl, user, caFile: args.ca });
+    const apiUrl = await resolveApiUrl(user, args.apiUrl, { caFile: args.ca, network: networkSettings() });
+    const client = new SiteClient({ apiUrl, user, caFile: args.ca, network: networkSettings() });
     try {
       let token = args.password;
       if (token === undefined) {
@@ -102,7 +103,7 @@ export class FlowgearAuth implements vscode.AuthenticationProvider, vscode.UriHa
     const gone = all.filter((s) => s.id === id);
     await this.write(all.filter((s) => s.id !== id));
     for (const s of gone) {
-      const c = new SiteClient({ apiUrl: s.apiUrl, user: s.user, sessionId: s.accessToken, caFile: s.ca });
+      const c = new SiteClient({ apiUrl: s.apiUrl, user: s.user, sessionId: s.accessToken, caFile: s.ca, network: networkSettings() });
       // Ending it on the site is best effort: the local copy is gone either way.
       await c.signOut().catch(() => undefined);
       await c.dispose();
@@ -117,7 +118,7 @@ export class FlowgearAuth implements vscode.AuthenticationProvider, vscode.UriHa
   }
 
   client(s: FlowgearSession): SiteClient {
-    return new SiteClient({ apiUrl: s.apiUrl, user: s.user, sessionId: s.accessToken, caFile: s.ca });
+    return new SiteClient({ apiUrl: s.apiUrl, user: s.user, sessionId: s.accessToken, caFile: s.ca, network: networkSettings() });
   }
 
   dispose(): void {
