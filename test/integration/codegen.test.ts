@@ -6,9 +6,10 @@ import { loadManifest } from '../../src/core/manifest/load';
 import type { RunningEmulator } from '../../src/emulator';
 import { makeFixtureWorkspace, serveFixture, type FixtureWorkspace } from '../unit/helpers/fixture';
 
-function sh(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs a shell script in `cwd`: generated code's paths are relative to the folder holding flowgear.json. */
+function sh(script: string, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', script], { timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) =>
+    execFile('sh', ['-c', script], { cwd, timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: unknown }).code) || 1 : 0, stdout, stderr }));
   });
 }
@@ -53,7 +54,7 @@ describe('Copy Invoke as Code in the real host', function () {
     if (clipboard) assert.equal(clipboard, code);
     else assert.equal(vscode.window.activeTextEditor?.document.getText(), code);
 
-    const r = await sh(code);
+    const r = await sh(code, fx.dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /HTTP 200/);
     assert.equal(JSON.parse(r.stdout.slice(0, r.stdout.lastIndexOf('}') + 1)).FgUsername, 'Key: ci-test');
