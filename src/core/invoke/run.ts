@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { BODY_FILE_LIMIT, readBoundedSync } from '../boundedRead';
 import { UserError, messageOf } from '../errors';
 import type { Manifest } from '../manifest/types';
 import { evaluateAll, parseExpectation, type Expectation, type ExpectationResult } from './expect';
@@ -114,7 +114,8 @@ export function recordExchange(exchanges: Map<string, ExchangeRecord> | undefine
 }
 
 export async function runRequestFile(o: RunFileOptions): Promise<RequestOutcome[]> {
-  const f = parseRequestFile(o.text ?? readFileSync(o.file, 'utf8'));
+  // A request file found in a folder walk may be a committed symlink to /dev/zero or a FIFO.
+  const f = parseRequestFile(o.text ?? readBoundedSync(o.file, { field: 'request file', limit: BODY_FILE_LIMIT }).toString('utf8'));
   o.exchanges ??= new Map();
   const out: RequestOutcome[] = [];
   for (const b of selectedRequests(f, o.file, o)) {
