@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { BODY_FILE_LIMIT, readBoundedSync } from '../../core/boundedRead';
 import { UserError } from '../../core/errors';
 import { evaluateAll } from '../../core/invoke/expect';
 import { Invoker, type InvokeOptions } from '../../core/invoke/invoker';
@@ -191,7 +192,8 @@ export const run: Command = {
     const parsed = new Map<string, RequestFile>();
     for (const f of files) {
       await manifestOf(f);
-      const text = readFileSync(f, 'utf8');
+      // Files found by a folder walk may be committed symlinks to /dev/zero or a FIFO.
+      const text = readBoundedSync(f, { field: 'request file', limit: BODY_FILE_LIMIT }).toString('utf8');
       const pf = parseRequestFile(text);
       parsed.set(f, pf);
       for (const d of pf.diagnostics) if (d.severity !== 'info') io.err(`${relative(io.cwd, f) || f}:${d.line + 1}:${d.column + 1}: ${d.severity}: ${d.message}\n`);
